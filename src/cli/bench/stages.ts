@@ -1,0 +1,14 @@
+/**
+ * Node-side benchmark stages run by `qe bench`. Each stage does real engine work on real or
+ * seeded data and reports its own timing; issues add stages here.
+ */
+export interface BenchStage {
+  /** e.g. "data.import_quality_31" */
+  name: string;
+  /** target in milliseconds, if an issue names one */
+  targetMs?: number;
+  /** runs the work once; returns extra figures to record (rows, bytes, throughput…) */
+  run(): Promise<Record<string, number | string> | undefined>;
+}
+
+export const BENCH_STAGES: BenchStage[] = [];

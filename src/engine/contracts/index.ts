@@ -1,0 +1,6 @@
+export * from './datasets';
+export * from './envelope';
+export * from './jobs';
+export * from './logs';
+export * from './schema';
+export * from './settings';
