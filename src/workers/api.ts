@@ -11,6 +11,7 @@ import type {
   JobRecord,
   Json,
   LogEntry,
+  LogLevel,
   ManifestInput,
   Settings,
 } from '../engine/contracts';
@@ -52,6 +53,27 @@ export interface BootInfo {
 export interface SqlResult {
   columns: string[];
   rows: (string | number | boolean | null)[][];
+  /** true when the result had more rows than were returned (cap 100,000) */
+  truncated?: boolean;
+}
+
+/** A stored job result (see storage/artifacts). */
+export interface ArtifactInfo {
+  key: string;
+  createdAt: string;
+  jobId?: string;
+  manifestId?: string;
+  value: Json;
+}
+
+/** Filter for the persisted log store (newest first). */
+export interface LogQueryOptions {
+  limit?: number;
+  sinceTs?: number;
+  untilTs?: number;
+  levels?: LogLevel[];
+  jobId?: string;
+  traceId?: string;
 }
 
 /** Thrown by submitJob when 20 jobs are already pending. */
@@ -97,4 +119,19 @@ export interface Backend {
 
   /** Checks that a proxy answers at `url` (GET /health); throws a specific error otherwise. */
   pingProxy(url: string): Promise<{ ok: true; version: string }>;
+
+  // ---- additions (back-end engineer) ------------------------------------------------------
+  /** One job record (in-memory state for unfinished jobs), or undefined. */
+  getJob(id: string): Promise<JobRecord | undefined>;
+  /** Deletes a finished job's record (refuses queued/running jobs: cancel them first). */
+  deleteJob(id: string): Promise<void>;
+  getArtifact(key: string): Promise<ArtifactInfo | undefined>;
+  /** Newest artifact whose key starts with `prefix` (e.g. "selftest/"). */
+  latestArtifact(prefix: string): Promise<ArtifactInfo | undefined>;
+  /** Called after stored datasets changed (a data_load job finished, a dataset was deleted). */
+  onDatasetsChanged(cb: () => void): () => void;
+  /** Records from the persisted log store (up to 10,000 / 7 days), newest first. */
+  queryLogs(q?: LogQueryOptions): Promise<LogEntry[]>;
+  /** Clears the live view; with `persisted: true` also the stored records. */
+  clearLogs(opts?: { persisted?: boolean }): Promise<void>;
 }

@@ -1,0 +1,35 @@
+/**
+ * The browser wiring of the workers: Worker construction (Vite bundles each entry from its
+ * `new URL(..., import.meta.url)`) and comlink connections. Only code here touches comlink.
+ * (No explicit proxy release: workers are only dropped by terminate(), which frees everything.)
+ */
+import * as Comlink from 'comlink';
+import type { DataConnection } from './data-client';
+import type { ComputeConnection, WorkerLike } from './pool';
+import type { ComputeWorkerApi, DataWorkerApi } from './protocol';
+
+export function createComputeWorker(): Worker {
+  return new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'qe-compute' });
+}
+
+export function createDataWorker(): Worker {
+  return new Worker(new URL('./data.worker.ts', import.meta.url), { type: 'module', name: 'qe-data' });
+}
+
+export function connectCompute(worker: WorkerLike): ComputeConnection {
+  const remote = Comlink.wrap<ComputeWorkerApi>(worker as unknown as Worker);
+  return {
+    run: (record, onProgress) =>
+      remote.run(record.id, record.type, record.manifest.params, record.manifest, Comlink.proxy(onProgress)),
+    cancel: (jobId) => remote.cancel(jobId),
+  };
+}
+
+export function connectData(worker: WorkerLike): DataConnection {
+  const remote = Comlink.wrap<DataWorkerApi>(worker as unknown as Worker);
+  return {
+    watchState: (cb) => remote.watchState(Comlink.proxy(cb)),
+    sql: (q) => remote.sql(q),
+    loadDataset: (id) => remote.loadDataset(id),
+  };
+}

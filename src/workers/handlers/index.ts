@@ -1,0 +1,25 @@
+/** Job type → handler. Every JOB_TYPES entry must have one (checked by the type below). */
+import type { JobType } from '../api';
+import { dataLoadHandler } from './data-load';
+import { selftestHandler } from './selftest';
+import type { JobHandler } from './types';
+
+export type { HandlerEnv, JobHandler } from './types';
+
+export const HANDLERS: Record<JobType, JobHandler> = {
+  data_load: dataLoadHandler,
+  selftest: selftestHandler,
+};
+
+export class UnknownJobTypeError extends Error {
+  constructor(type: string) {
+    super(`no handler for job type "${type}" (known: ${Object.keys(HANDLERS).join(', ')})`);
+    this.name = 'UnknownJobTypeError';
+  }
+}
+
+export function handlerFor(type: string): JobHandler {
+  const h = (HANDLERS as Record<string, JobHandler | undefined>)[type];
+  if (!h) throw new UnknownJobTypeError(type);
+  return h;
+}
