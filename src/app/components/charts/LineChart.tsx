@@ -1,0 +1,187 @@
+import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
+import { toCsv } from '../../lib/csv';
+import { formatNumber } from '../../lib/format';
+import { summarizeSeries } from '../../lib/series';
+import { errorMessage } from '../../lib/trace';
+import { ErrorPanel } from '../ErrorPanel';
+import { LoadingState } from '../LoadingState';
+import type { ChartHandle, ChartSeries } from './uplotChart';
+
+export type { ChartSeries };
+
+const TABLE_ROWS = 50;
+const RESIZE_DEBOUNCE_MS = 150;
+
+export interface LineChartProps {
+  /** chart title (also the text alternative's title) */
+  title: string;
+  /** epoch milliseconds, ascending */
+  x: Float64Array;
+  series: ChartSeries[];
+  height?: number;
+  yLabel?: string;
+  formatY?: (v: number) => string;
+  /** formats x for the summary and the data table (default: ISO date) */
+  formatX?: (ms: number) => string;
+  /** file name of the "Download CSV" of the full series */
+  csvName?: string;
+}
+
+const isoDate = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : '—');
+
+/**
+ * One uPlot line chart per panel: loaded lazily, sized by a debounced ResizeObserver,
+ * destroyed on unmount. Comes with its text alternative: a one-line summary and a
+ * "View data" toggle showing the latest rows as a table (full series as CSV).
+ */
+export function LineChart(props: LineChartProps): JSX.Element {
+  const [status, setStatus] = createSignal<'loading' | 'ready' | 'error'>('loading');
+  const [loadError, setLoadError] = createSignal('');
+  const [showData, setShowData] = createSignal(false);
+  const height = () => props.height ?? 320;
+  const fmtX = () => props.formatX ?? isoDate;
+  const fmtY = (v: number) => (props.formatY ? props.formatY(v) : formatNumber(v));
+
+  let box: HTMLDivElement | undefined;
+  let handle: ChartHandle | undefined;
+  let observer: ResizeObserver | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let disposed = false;
+
+  const mount = () => {
+    setStatus('loading');
+    import('./uplotChart').then(
+      (mod) => {
+        if (disposed || !box) return;
+        box.replaceChildren();
+        const width = Math.max(100, Math.floor(box.clientWidth));
+        handle = mod.createChart(
+          box,
+          { x: props.x, series: props.series, yLabel: props.yLabel, formatY: props.formatY },
+          width,
+          height(),
+        );
+        setStatus('ready');
+        let lastWidth = width;
+        observer = new ResizeObserver((entries) => {
+          const w = Math.floor(entries[0]?.contentRect.width ?? lastWidth);
+          if (w === lastWidth || w < 50) return;
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            lastWidth = w;
+            handle?.resize(w, height());
+          }, RESIZE_DEBOUNCE_MS);
+        });
+        observer.observe(box);
+      },
+      (e) => {
+        if (disposed) return;
+        setLoadError(`Chart module failed to load: ${errorMessage(e)}`);
+        setStatus('error');
+      },
+    );
+  };
+
+  onMount(mount);
+  onCleanup(() => {
+    disposed = true;
+    clearTimeout(timer);
+    observer?.disconnect();
+    handle?.destroy();
+  });
+
+  const summary = () =>
+    props.series.map((s) => summarizeSeries(s.label, props.x, s.y, fmtX())).join(' | ');
+
+  const tableRows = () => {
+    const n = props.x.length;
+    const from = Math.max(0, n - TABLE_ROWS);
+    const rows: { x: number; ys: number[] }[] = [];
+    for (let i = n - 1; i >= from; i--) rows.push({ x: props.x[i], ys: props.series.map((s) => s.y[i]) });
+    return rows;
+  };
+
+  const downloadCsv = () => {
+    const header = ['date', ...props.series.map((s) => s.label)];
+    const rows: (string | number)[][] = [];
+    for (let i = 0; i < props.x.length; i++) {
+      rows.push([new Date(props.x[i]).toISOString(), ...props.series.map((s) => s.y[i])]);
+    }
+    const blob = new Blob([toCsv(header, rows)], { type: 'text/csv' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = props.csvName ?? 'series.csv';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  return (
+    <figure class="chart" style={{ margin: 0 }} aria-label={props.title}>
+      <div class="chart-box" style={{ 'min-height': `${height()}px` }}>
+        <div ref={box} aria-hidden="true" />
+        <Show when={status() === 'loading'}>
+          <div style={{ position: 'absolute', inset: 0 }}>
+            <LoadingState label={`Loading chart ${props.title}`} />
+          </div>
+        </Show>
+        <Show when={status() === 'error'}>
+          <div style={{ position: 'absolute', inset: 0 }}>
+            <ErrorPanel
+              title="Chart unavailable"
+              message={loadError()}
+              retry={mount}
+            />
+          </div>
+        </Show>
+      </div>
+      <figcaption class="chart-summary">
+        <span>
+          <span class="sr-only">{props.title}. </span>
+          {summary()}
+        </span>
+        <span style={{ display: 'flex', gap: '6px' }}>
+          <button type="button" class="btn btn-sm" aria-expanded={showData()} onClick={() => setShowData((v) => !v)}>
+            {showData() ? 'Hide data' : 'View data'}
+          </button>
+          <button type="button" class="btn btn-sm" onClick={downloadCsv}>
+            Export CSV
+          </button>
+        </span>
+      </figcaption>
+      <Show when={showData()}>
+        <div class="table-wrap" style={{ 'max-height': '260px' }}>
+          <table class="data">
+            <caption class="sr-only">{props.title} — latest rows</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <For each={props.series}>
+                  {(s) => (
+                    <th scope="col" class="r">
+                      {s.label}
+                    </th>
+                  )}
+                </For>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={tableRows()}>
+                {(r) => (
+                  <tr>
+                    <td>{fmtX()(r.x)}</td>
+                    <For each={r.ys}>{(v) => <td class="r">{fmtY(v)}</td>}</For>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+        <p class="hint" style={{ margin: 0 }}>
+          Showing the latest {Math.min(TABLE_ROWS, props.x.length)} of {props.x.length.toLocaleString('en-US')} rows, newest
+          first. Export CSV has every row.
+        </p>
+      </Show>
+    </figure>
+  );
+}
