@@ -2,6 +2,13 @@
  * Node-side benchmark stages run by `qe bench`. Each stage does real engine work on real or
  * seeded data and reports its own timing; issues add stages here.
  */
+import { metricsBenchStage } from '../../engine/backtest/metrics-bench';
+import { demoUniverseBenchStage } from '../../engine/data/synthetic-bench';
+import { dataImportQualityStage } from './data-import-stage';
+import { storageCodecBenchStage } from '../../storage/bench';
+import { IV_BENCH_STAGES } from './iv-stages';
+import { FEATURE_REGIME_BENCH_STAGES } from './features-regime-stages';
+
 export interface BenchStage {
   /** e.g. "data.import_quality_31" */
   name: string;
@@ -11,4 +18,11 @@ export interface BenchStage {
   run(): Promise<Record<string, number | string> | undefined>;
 }
 
-export const BENCH_STAGES: BenchStage[] = [];
+export const BENCH_STAGES: BenchStage[] = [
+  metricsBenchStage,
+  demoUniverseBenchStage,
+  dataImportQualityStage,
+  storageCodecBenchStage,
+  ...IV_BENCH_STAGES,
+  ...FEATURE_REGIME_BENCH_STAGES,
+];

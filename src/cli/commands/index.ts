@@ -1,5 +1,14 @@
 import type { Command } from '../command';
 import { benchCommand } from './bench';
+import { hestonCommand } from './heston';
+import { ivSurfaceCommand } from './iv-surface';
+import { optionsIvCommand, optionsPriceCommand } from './options';
+import { sviCommand } from './svi';
+import { featuresCommand } from './features';
+import { regimeCommand } from './regime';
+import { metricsCommand } from './metrics';
+import { normalizeCommand } from './normalize';
+import { qualityCommand } from './quality';
 
 /** Every `qe` sub-command, in the order `qe --help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [benchCommand];
+export const COMMANDS: readonly Command[] = [benchCommand, metricsCommand, qualityCommand, normalizeCommand, featuresCommand, regimeCommand, optionsPriceCommand, optionsIvCommand, sviCommand, hestonCommand, ivSurfaceCommand];
