@@ -282,7 +282,7 @@ export const EXTRA_FEATURES: readonly FeatureDef[] = [
   def('AutoCorr_20_1', 'mean_reversion', 20, 'lag-1 autocorrelation of the last 20 returns (0 if degenerate)', (ctx) => {
     const r = ctx.simpleReturns(1);
     const lag = new Float64Array(ctx.length).fill(Number.NaN);
-    lag.set(r.subarray(0, Math.max(0, ctx.length - 1)), 1);
+    if (ctx.length > 1) lag.set(r.subarray(0, ctx.length - 1), 1);
     // 19 pairs (r_j, r_{j−1}) inside the last 20 returns.
     const cov = new Float64Array(ctx.length);
     const varLag = new Float64Array(ctx.length);
