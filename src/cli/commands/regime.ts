@@ -1,5 +1,7 @@
 import { getFeature } from '../../engine/features/registry';
-import { DEFAULT_REGIME_FEATURES, REGIME_METHODS, detectHmmRegimes, hmmRegimeDocument } from '../../engine/regime/detect';
+import { analyseRegimes } from '../../engine/regime/analysis';
+import { DEFAULT_REGIME_FEATURES, REGIME_METHODS, type RegimeMethod, detectHmmRegimes, hmmRegimeDocument } from '../../engine/regime/detect';
+import { consensusRegimeDocument, jumpRegimeDocument, rulesRegimeDocument } from '../../engine/regime/documents';
 import { type Command, UsageError, parseArgs } from '../command';
 import { readBarsFile } from '../read-bars';
 import { readBenchmark, writeOutput } from './features';
@@ -26,21 +28,38 @@ function parseFeatures(s: string | undefined): string[] {
   return names;
 }
 
+function parsePenalty(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const v = Number(s);
+  if (!(Number.isFinite(v) && v >= 0) || s.trim() === '') throw new UsageError(`--penalty must be a number ≥ 0 (got "${s}")`);
+  return v;
+}
+
 export const regimeCommand: Command = {
   name: 'regime',
-  summary: 'Regime detection (contract C Gaussian HMM) on daily bars, as JSON',
+  summary: 'Regime detection on daily bars (HMM per contract C, jump model, rules, consensus), as JSON',
   usage:
-    'qe regime <file.csv> [--states 4] [--features logret_1,vol_20] [--method hmm]\n' +
-    '          [--benchmark <file.csv>] [--ticker T] [--out <file.json>]\n' +
-    '  prints {method, features, states, covariance, loglik, iterations, converged, startprob,\n' +
+    'qe regime <file.csv> [--method hmm|jump|rules|consensus] [--states 4] [--features logret_1,vol_20]\n' +
+    '          [--penalty λ] [--benchmark <file.csv>] [--ticker T] [--out <file.json>]\n' +
+    '  hmm: {method, features, states, covariance, loglik, iterations, converged, startprob,\n' +
     '  transmat, means, variances, dates, filtered, smoothed, viterbi}; rows where a feature is\n' +
-    '  missing are dropped (dates lists the rows used). Only `filtered` is causal.',
+    '  missing are dropped (dates lists the rows used). Only `filtered` is causal.\n' +
+    '  jump: centroids, penalty (default 3 × features), online states and probabilities (causal),\n' +
+    '  whole-sample path (display only), empirical transmat and durations.\n' +
+    '  rules: raw/online/smoothed labels, confidence, one-hot probabilities, rule inputs.\n' +
+    '  consensus: weighted vote of hmm/rules/jump: probabilities, regime, confidence, uncertainty.',
   async run(args, io) {
-    const { positional, flags } = parseArgs(args, { flags: ['states', 'features', 'method', 'benchmark', 'ticker', 'out'] });
+    const { positional, flags } = parseArgs(args, {
+      flags: ['states', 'features', 'method', 'penalty', 'benchmark', 'ticker', 'out'],
+    });
     if (positional.length !== 1) throw new UsageError('expected exactly one CSV file');
     const method = flags.method ?? 'hmm';
     if (!(REGIME_METHODS as readonly string[]).includes(method)) {
-      throw new UsageError(`--method "${method}" is not available yet; supported: ${REGIME_METHODS.join(', ')}`);
+      throw new UsageError(`--method "${method}" is unknown; supported: ${REGIME_METHODS.join(', ')}`);
+    }
+    const penalty = parsePenalty(flags.penalty);
+    if (penalty !== undefined && method !== 'jump' && method !== 'consensus') {
+      throw new UsageError('--penalty applies to --method jump or consensus only');
     }
     const states = parseStates(flags.states);
     const features = parseFeatures(flags.features);
@@ -60,8 +79,15 @@ export const regimeCommand: Command = {
       throw new UsageError(`feature ${needsBenchmark.join(', ')} needs --benchmark <file.csv>`);
     }
     const benchmark = flags.benchmark ? readBenchmark(flags.benchmark) : null;
-    const result = detectHmmRegimes(pick[0].bars, { features, states, benchmark });
-    writeOutput(io, flags.out, `${JSON.stringify(hmmRegimeDocument(result))}\n`);
+    const bars = pick[0].bars;
+    let doc: unknown;
+    if (method === 'hmm') {
+      doc = hmmRegimeDocument(detectHmmRegimes(bars, { features, states, benchmark }));
+    } else {
+      const a = analyseRegimes(bars, { method: method as RegimeMethod, features, states, penalty, benchmark });
+      doc = method === 'jump' ? jumpRegimeDocument(a) : method === 'rules' ? rulesRegimeDocument(a) : consensusRegimeDocument(a);
+    }
+    writeOutput(io, flags.out, `${JSON.stringify(doc)}\n`);
     return 0;
   },
 };

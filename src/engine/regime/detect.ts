@@ -8,7 +8,7 @@ import { computeFeatures } from '../features/registry';
 import { fitGaussianHmm, type HmmFit } from './hmm';
 import { buildObservations } from './observations';
 
-export const REGIME_METHODS = ['hmm'] as const;
+export const REGIME_METHODS = ['hmm', 'jump', 'rules', 'consensus'] as const;
 export type RegimeMethod = (typeof REGIME_METHODS)[number];
 
 export const DEFAULT_REGIME_FEATURES: readonly string[] = ['logret_1', 'vol_20'];

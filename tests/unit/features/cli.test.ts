@@ -110,11 +110,11 @@ describe('qe regime', () => {
     expect(doc.means[1][0]).toBeLessThanOrEqual(doc.means[2][0]);
   });
 
-  it('rejects other methods, bad state counts, unknown features and ambiguous tickers', async () => {
+  it('rejects unknown methods, bad state counts, unknown features and ambiguous tickers', async () => {
     const spy = resolve(REAL_DAILY, 'SPY.csv');
-    const jump = await run(['regime', spy, '--method', 'jump']);
-    expect(jump.code).toBe(2);
-    expect(jump.err).toMatch(/"jump" is not available yet; supported: hmm/);
+    const bad = await run(['regime', spy, '--method', 'bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/"bogus" is unknown; supported: hmm, jump, rules, consensus/);
     expect((await run(['regime', spy, '--states', '1'])).err).toMatch(/--states must be an integer from 2 to 20/);
     expect((await run(['regime', spy, '--features', 'logret_1,nope'])).err).toMatch(/unknown feature "nope"/);
     expect((await run(['regime', spy, '--features', 'beta_60'])).err).toMatch(/beta_60 needs --benchmark/);
