@@ -9,6 +9,7 @@ import { regimeCommand } from './regime';
 import { metricsCommand } from './metrics';
 import { normalizeCommand } from './normalize';
 import { qualityCommand } from './quality';
+import { importCommand } from './import';
 
 /** Every `qe` sub-command, in the order `qe --help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [benchCommand, metricsCommand, qualityCommand, normalizeCommand, featuresCommand, regimeCommand, optionsPriceCommand, optionsIvCommand, sviCommand, hestonCommand, ivSurfaceCommand];
+export const COMMANDS: readonly Command[] = [benchCommand, metricsCommand, qualityCommand, normalizeCommand, importCommand, featuresCommand, regimeCommand, optionsPriceCommand, optionsIvCommand, sviCommand, hestonCommand, ivSurfaceCommand];
