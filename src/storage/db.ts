@@ -73,6 +73,12 @@ export const MIGRATIONS: readonly Migration[] = [
     const logs = db.createObjectStore('logs', { keyPath: 'seq', autoIncrement: true });
     logs.createIndex('ts', 'ts');
   },
+  // v2: option chains per (underlying, quote date) and staged chain files (./option-chains).
+  (db) => {
+    db.createObjectStore('optionChains', { keyPath: 'id' });
+    const uploads = db.createObjectStore('optionChainUploads', { keyPath: 'id' });
+    uploads.createIndex('createdAt', 'createdAt');
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;

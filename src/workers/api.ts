@@ -6,6 +6,8 @@
 import type {
   Bars,
   DatasetMeta,
+  DatasetOrigin,
+  QualityStatus,
   Envelope,
   JobEvent,
   JobRecord,
@@ -15,9 +17,24 @@ import type {
   ManifestInput,
   Settings,
 } from '../engine/contracts';
+import type { Timeframe } from '../engine/contracts/datasets';
+import type { ExportedFile, ExportFormat, ImportFileInput, ImportFilesOptions, LiveFetchRequest } from './data-api';
+
+export * from './data-api';
+export type {
+  ArbSviInputs,
+  ArbSviResult,
+  ChainImportResult,
+  HestonCalibrationResult,
+  HestonSurfaceResult,
+  IvSurfaceGrid,
+} from './iv/results';
+export type { ChainFailure, ChainUploadInfo, OptionChainSummary, StoredOptionChain as OptionChainView } from '../storage/option-chains';
+import type { ChainUploadInfo, OptionChainSummary, StoredOptionChain } from '../storage/option-chains';
+import type { ArbSviResult, HestonCalibrationResult, HestonSurfaceResult } from './iv/results';
 
 /** Job types known to the runner; each has a handler in the compute worker. */
-export const JOB_TYPES = ['data_load', 'selftest'] as const;
+export const JOB_TYPES = ['data_load', 'selftest', 'features', 'regime_detect', 'import_files', 'fetch', 'iv_heston', 'iv_arb_svi', 'iv_chain_import', 'iv_heston_calibrate'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 export interface JobRequest {
@@ -84,6 +101,186 @@ export class QueueFullError extends Error {
   }
 }
 
+// ---- research results (features, regimes) -------------------------------------------------
+
+export const FEATURE_SET_NAMES = ['core', 'full'] as const;
+export type FeatureSetName = (typeof FEATURE_SET_NAMES)[number];
+
+export const REGIME_METHOD_NAMES = ['hmm', 'jump', 'rules', 'consensus'] as const;
+export type RegimeMethodName = (typeof REGIME_METHOD_NAMES)[number];
+
+/** Params of a `features` job. */
+export interface FeaturesJobParams {
+  datasetIds: string[];
+  /** 'core' = the 24 contract-B features; 'full' = every registered feature */
+  set: FeatureSetName;
+  /** dataset supplying benchmark closes (beta_60); without it those columns are all NaN */
+  benchmarkId?: string;
+}
+
+/** Params of a `regime_detect` job. */
+export interface RegimeJobParams {
+  datasetId: string;
+  method: RegimeMethodName;
+  /** HMM states (default 4); the jump model uses min(states, 4); ignored by rules/consensus labels */
+  states?: number;
+  /** observation features (default ['logret_1', 'vol_20']); ignored by rules */
+  features?: string[];
+  /** jump-model switching penalty λ (default 3 × number of features) */
+  penalty?: number;
+  benchmarkId?: string;
+}
+
+/** One input of a computed result, with what the app needs to label its provenance. */
+export interface ResultInput {
+  role: 'dataset' | 'benchmark';
+  datasetId: string;
+  ticker: string;
+  origin: DatasetOrigin;
+  source: string;
+  checksum: string;
+  quality: QualityStatus;
+  storedAt: string;
+  /** last bar (ISO) */
+  last: string | null;
+}
+
+/** A stored feature set of one dataset (artifact `features/<manifestId>/<datasetId>`). */
+export interface FeatureView {
+  datasetId: string;
+  ticker: string;
+  set: FeatureSetName;
+  benchmarkId: string | null;
+  names: string[];
+  /** feature family per column (registry) */
+  families: string[];
+  /** bar timestamps (epoch ms UTC) */
+  dates: Float64Array;
+  /** one column per name, NaN = missing */
+  columns: Float64Array[];
+  /** declared warm-up (first row that can be valid) per column */
+  warmup: number[];
+  /** first row with a value per column, −1 if none */
+  firstValid: number[];
+  /** NaN count per column */
+  missing: number[];
+  /** benchmark-dependent columns left all-NaN because no benchmark was given */
+  missingBenchmark: string[];
+  /** content checksum of the columns (engine `computeFeatureSet`) */
+  checksum: string;
+  inputs: ResultInput[];
+  warnings: string[];
+  engineVersion: string;
+  manifestId: string;
+  computedAt: string;
+}
+
+/** Statistics of one state of a regime result (over its causal path). */
+export interface RegimeStateStats {
+  state: number;
+  /** canonical regime (0 Trending Bull, 1 Trending Bear, 2 Mean Reverting, 3 High Volatility) */
+  regime: number;
+  label: string;
+  count: number;
+  share: number;
+  /** mean simple daily return */
+  meanReturn: number;
+  /** annualised volatility of daily returns */
+  vol: number;
+  /** observed mean run length in bars */
+  meanDuration: number;
+  /** expected stay 1/(1 − A_ii) in bars */
+  expectedDuration: number;
+  runs: number;
+}
+
+export interface CurrentRegimeView {
+  /** ISO date of the last analysed bar */
+  date: string;
+  regime: number;
+  label: string;
+  /** raw state (HMM/jump) or the regime */
+  state: number;
+  /** canonical probabilities [bull, bear, mean-reverting, high-vol] */
+  probs: number[];
+  confidence: number;
+  /** normalised entropy of probs, 0..1 */
+  uncertainty: number;
+  /** uncertainty-gate position multiplier (0.80..1) */
+  sizeMultiplier: number;
+}
+
+/** One component of a consensus result. */
+export interface RegimeComponentView {
+  name: 'hmm' | 'rules' | 'jump';
+  weight: number;
+  regime: Int32Array;
+  confidence: Float64Array;
+}
+
+/**
+ * A regime result for the Model Lab / Dashboard (artifact `regime/<manifestId>`). Arrays are
+ * aligned on `dates` (the bars the method covers). Only `filtered`, `canonical`, `regime`,
+ * `confidence` and `causalPath` are causal; `smoothed` and `path` use future bars (display only).
+ */
+export interface RegimeView {
+  method: RegimeMethodName;
+  datasetId: string;
+  ticker: string;
+  features: string[];
+  /** K: columns of filtered/smoothed (raw states; 4 canonical regimes for rules/consensus) */
+  states: number;
+  /** canonical regime of each state */
+  stateRegimes: number[];
+  /** display label of each state, e.g. "State 2 · Mean Reverting" */
+  stateLabels: string[];
+  dates: Float64Array;
+  close: Float64Array;
+  /** causal probabilities over the K states, T×K row-major */
+  filtered: Float64Array;
+  /** two-sided posteriors (HMM only), T×K; display only */
+  smoothed: Float64Array | null;
+  smoothedDisplayOnly: true;
+  /** causal canonical probabilities, T×4 */
+  canonical: Float64Array;
+  /** causal canonical regime per bar */
+  regime: Int32Array;
+  confidence: Float64Array;
+  uncertainty: Float64Array;
+  /** display path: Viterbi (hmm), whole-sample DP (jump), two-sided min-duration (rules), consensus regime */
+  path: Int32Array;
+  pathKind: 'viterbi' | 'jump-dp' | 'rules-smoothed' | 'consensus';
+  /** causal state per bar (argmax filtered / online state) */
+  causalPath: Int32Array;
+  /** K×K row-major (NaN for a state never left) */
+  transmat: Float64Array;
+  transmatSource: 'fitted' | 'empirical';
+  /** expected durations in bars, length K */
+  durations: Float64Array;
+  stats: RegimeStateStats[];
+  current: CurrentRegimeView | null;
+  /** method diagnostics (loglik, iterations, converged, penalty, objective …) */
+  diagnostics: { [k: string]: number | string | boolean | null };
+  components: RegimeComponentView[] | null;
+  inputs: ResultInput[];
+  warnings: string[];
+  engineVersion: string;
+  manifestId: string;
+  computedAt: string;
+}
+
+export interface FeatureResultQuery {
+  set?: FeatureSetName;
+  benchmarkId?: string;
+}
+
+export interface RegimeResultQuery {
+  states?: number;
+  features?: string[];
+  penalty?: number;
+  benchmarkId?: string;
+}
+
 export interface Backend {
   /** Opens storage, runs migrations, marks interrupted jobs, configures logging once. Idempotent. */
   boot(): Promise<BootInfo>;
@@ -134,4 +331,48 @@ export interface Backend {
   queryLogs(q?: LogQueryOptions): Promise<LogEntry[]>;
   /** Clears the live view; with `persisted: true` also the stored records. */
   clearLogs(opts?: { persisted?: boolean }): Promise<void>;
+
+  // ---- additions (features/regimes engineer) ----------------------------------------------
+  /**
+   * The stored feature set of a dataset, or null when none was computed. With `q`, exactly the
+   * result for those params and the dataset's current contents; without, the latest `features`
+   * run for the dataset (a warning says when its data changed since). Mode combines the input
+   * datasets' origins (demo input → demo).
+   */
+  getFeatureResult(datasetId: string, q?: FeatureResultQuery): Promise<Envelope<FeatureView> | null>;
+  /** The stored regime result of a dataset and method, or null (same lookup rules as features). */
+  getRegimeResult(datasetId: string, method: RegimeMethodName, q?: RegimeResultQuery): Promise<Envelope<RegimeView> | null>;
+
+  // ---- additions (data import / live fetch engineer) --------------------------------------
+  /**
+   * Queues an `import_files` job: the files go to the data worker with the job (never into its
+   * params); parse → quality report → one atomic write of every (ticker, timeframe) dataset.
+   */
+  importFiles(files: ImportFileInput[], opts?: ImportFilesOptions): Promise<JobRecord>;
+  /** Queues a `fetch` job through the proxy configured in Settings (throws when none is set). */
+  fetchLive(req: LiveFetchRequest): Promise<JobRecord>;
+  /**
+   * A stored dataset shown after a live fetch failed: labelled cached (with its age) and the
+   * failure as a warning; null when no copy is stored. Demo data is never offered this way.
+   */
+  loadCachedAfterFailure(id: string, failure: string): Promise<Envelope<{ meta: DatasetMeta; bars: Bars }> | null>;
+  /** A stored intraday dataset resampled to a higher timeframe (derived on demand, not stored). */
+  resampleBars(id: string, to: Timeframe): Promise<Envelope<{ meta: DatasetMeta; bars: Bars }>>;
+  /** A dataset (optionally resampled) as a CSV (RFC-4180) or Parquet (DuckDB COPY) file. */
+  exportDataset(id: string, format: ExportFormat, opts?: { resampleTo?: Timeframe }): Promise<ExportedFile>;
+
+  // ---- additions (IV surface engineer) -----------------------------------------------------
+  /** Stages an option-chain file for an `iv_chain_import` job (params carry its id, not its bytes). */
+  stageOptionChainFile(file: { name: string; bytes: ArrayBuffer }): Promise<ChainUploadInfo>;
+  /** Stored option chains, newest quote date first. */
+  listOptionChains(): Promise<OptionChainSummary[]>;
+  /** One stored chain (every quote row with its code, the failures, the SVI fit) with provenance. */
+  getOptionChain(id: string): Promise<Envelope<StoredOptionChain>>;
+  deleteOptionChain(id: string): Promise<void>;
+  /** The newest Heston calibration of the chain's current contents, or null. */
+  getHestonCalibration(chainId: string): Promise<Envelope<HestonCalibrationResult> | null>;
+  /** Result of an `iv_heston` job (model output, labelled so). */
+  getIvHestonSurface(resultKey: string): Promise<Envelope<HestonSurfaceResult>>;
+  /** Result of an `iv_arb_svi` job (simulated quotes: demo). */
+  getIvArbSvi(resultKey: string): Promise<Envelope<ArbSviResult>>;
 }

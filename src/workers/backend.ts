@@ -6,7 +6,7 @@
  */
 import type { JobEvent, LogEntry, Settings } from '../engine/contracts';
 import { getArtifact, latestArtifact } from '../storage/artifacts';
-import { deleteDataset, listDatasets } from '../storage/catalog';
+import { DatasetNotFoundError, deleteDataset, getDatasetMeta, listDatasets } from '../storage/catalog';
 import { openQeDb, type QeDb } from '../storage/db';
 import { deleteJob, getJob, listJobs, markInterruptedJobs, saveJob } from '../storage/jobs';
 import {
@@ -29,16 +29,35 @@ import {
 import {
   type Backend,
   type BootInfo,
+  type FeatureResultQuery,
   JOB_TYPES,
   type JobRequest,
+  type RegimeMethodName,
+  type RegimeResultQuery,
   type WorkerStatus,
 } from './api';
 import { type DataConnection, DataWorkerClient } from './data-client';
+import { createDataOps } from './data-ops';
+import { MissingImportFilesError } from './data-api';
+import { createIvOps } from './iv/backend-ops';
 import { createJobLocks, type LockManagerLike } from './job-locks';
 import { type JobExecutor, JobRunner } from './job-runner';
 import { type ComputeConnection, defaultPoolSize, type WorkerLike, WorkerPool } from './pool';
 import { pingProxy } from './proxy-ping';
 import { readForwardedLog } from './protocol';
+import {
+  featureLatestKey,
+  featureResultKey,
+  featureResultManifest,
+  normaliseRegimeParams,
+  pointerSchema,
+  readFeatureView,
+  readRegimeView,
+  regimeLatestKey,
+  regimeResultKey,
+  regimeResultManifest,
+  resultEnvelope,
+} from './research-results';
 
 export interface BackendOptions {
   /** IndexedDB factory (tests: fake-indexeddb) */
@@ -71,6 +90,9 @@ export class DemoModeOffError extends Error {
 }
 
 const log = getLogger('backend');
+
+/** Job types that write datasets: listeners refresh when one ends. */
+const DATASET_WRITERS = new Set(['data_load', 'import_files', 'fetch']);
 
 /** Lazily imported so Node tests (which inject fakes) never evaluate `new Worker(new URL(…))`. */
 async function browserWorkers() {
@@ -125,12 +147,20 @@ export function createBackend(options: BackendOptions = {}): Backend {
   // once); it delegates to the pool, which boot creates.
   const executor: JobExecutor = {
     run: (record, onProgress) => {
+      // Imports run in the data worker (attached files, DuckDB for Parquet).
+      if (dataOps.runsInDataWorker(record.type)) return dataOps.run(record, onProgress);
       if (!pool) return Promise.reject(new Error('worker pool not started: call boot() first'));
       return pool.run(record, onProgress);
     },
-    cancel: (id) => pool?.cancel(id),
-    terminate: (id) => pool?.terminate(id),
+    cancel: (id) => (dataOps.isRunningHere(id) ? dataOps.cancel(id) : pool?.cancel(id)),
+    terminate: (id) => (dataOps.isRunningHere(id) ? dataOps.terminate(id) : pool?.terminate(id)),
   };
+  const dataOps = createDataOps({
+    ready: () => ready(),
+    data: () => dataClient,
+    submit: (req) => runner.submit(req),
+    now,
+  });
   const runner = new JobRunner({
     executor,
     store: {
@@ -149,6 +179,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
   // Dataset writers are data_load jobs: refresh listeners when one ends (even failed/cancelled
   // ones, so a view never keeps showing a list that might have changed).
   const jobTypes = new Map<string, string>();
+  runner.subscribe((e) => dataOps.onJobEvent(e));
   runner.subscribe((e) => {
     if (e.event === 'status' && !jobTypes.has(e.record.id)) {
       jobTypes.set(e.record.id, e.record.type);
@@ -156,7 +187,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
     }
     if (e.event === 'done') {
       jobLocks.release(e.jobId);
-      if (jobTypes.get(e.jobId) === 'data_load') notifyDatasets();
+      if (DATASET_WRITERS.has(jobTypes.get(e.jobId) ?? '')) notifyDatasets();
       jobTypes.delete(e.jobId);
     }
   });
@@ -228,8 +259,31 @@ export function createBackend(options: BackendOptions = {}): Backend {
     return requireDb();
   };
 
+  const requireMeta = async (database: QeDb, id: string) => {
+    const m = await getDatasetMeta(database, id);
+    if (!m) throw new DatasetNotFoundError(id);
+    return m;
+  };
+
+  /** The artifact key a query names: exact (from current checksums) or the latest pointer. */
+  const resolveKey = async (database: QeDb, exact: (() => Promise<string>) | null, pointer: string) => {
+    if (exact) return exact();
+    const ptr = await getArtifact(database, pointer);
+    return ptr ? pointerSchema(ptr.value, pointer).key : null;
+  };
+
+  /** Current catalog entries of a result's inputs (undefined = deleted). */
+  const currentInputs = async (database: QeDb, ids: readonly string[]) =>
+    new Map(await Promise.all(ids.map(async (id) => [id, await getDatasetMeta(database, id)] as const)));
+
+  const lastIso = (dates: Float64Array) => (dates.length > 0 ? new Date(dates[dates.length - 1]).toISOString() : null);
+
+  const ivOps = createIvOps({ ready, now });
+
   const backend: Backend = {
     boot,
+    ...dataOps.methods,
+    ...ivOps,
 
     async getSettings() {
       return getSettings(await ready());
@@ -262,6 +316,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
     async submitJob(req: JobRequest) {
       const database = await ready();
       if (!(JOB_TYPES as readonly string[]).includes(req.type)) throw new UnknownJobTypeError(req.type);
+      if (req.type === 'import_files') throw new MissingImportFilesError('submitted without files (use importFiles)');
       if (req.type === 'data_load' && req.params.source === 'demo') {
         if (!(await getSettings(database)).demoMode) throw new DemoModeOffError();
       }
@@ -374,6 +429,63 @@ export function createBackend(options: BackendOptions = {}): Backend {
 
     pingProxy(url: string) {
       return pingProxy(url, { fetch: options.fetch });
+    },
+
+    async getFeatureResult(datasetId: string, q?: FeatureResultQuery) {
+      const database = await ready();
+      const set = q?.set ?? 'core';
+      const exact = q
+        ? async () => {
+            const meta = await requireMeta(database, datasetId);
+            const bench = q.benchmarkId ? await requireMeta(database, q.benchmarkId) : null;
+            return featureResultKey(featureResultManifest(datasetId, set, meta, bench).id, datasetId);
+          }
+        : null;
+      const key = await resolveKey(database, exact, featureLatestKey(datasetId, set));
+      if (!key) return null;
+      const rec = await getArtifact(database, key);
+      if (!rec) return null;
+      const view = readFeatureView(rec.value, key);
+      const current = await currentInputs(database, view.inputs.map((i) => i.datasetId));
+      return resultEnvelope(view, {
+        now: now(),
+        current,
+        source: `${view.set} features of ${view.ticker} (${view.inputs.map((i) => i.source).join(', ')})`,
+        asOf: lastIso(view.dates),
+        jobId: rec.jobId,
+      });
+    },
+
+    async getRegimeResult(datasetId: string, method: RegimeMethodName, q?: RegimeResultQuery) {
+      const database = await ready();
+      const exact = q
+        ? async () => {
+            const p = normaliseRegimeParams({
+              datasetId,
+              method,
+              ...(q.states === undefined ? {} : { states: q.states }),
+              ...(q.features === undefined ? {} : { features: q.features }),
+              ...(q.penalty === undefined ? {} : { penalty: q.penalty }),
+              ...(q.benchmarkId === undefined ? {} : { benchmarkId: q.benchmarkId }),
+            });
+            const meta = await requireMeta(database, datasetId);
+            const bench = p.benchmarkId ? await requireMeta(database, p.benchmarkId) : null;
+            return regimeResultKey(regimeResultManifest(p, meta, bench).id);
+          }
+        : null;
+      const key = await resolveKey(database, exact, regimeLatestKey(datasetId, method));
+      if (!key) return null;
+      const rec = await getArtifact(database, key);
+      if (!rec) return null;
+      const view = readRegimeView(rec.value, key);
+      const current = await currentInputs(database, view.inputs.map((i) => i.datasetId));
+      return resultEnvelope(view, {
+        now: now(),
+        current,
+        source: `${view.method} regimes of ${view.ticker} (${view.inputs.map((i) => i.source).join(', ')})`,
+        asOf: lastIso(view.dates),
+        jobId: rec.jobId,
+      });
     },
   };
   return backend;

@@ -31,5 +31,20 @@ export function connectData(worker: WorkerLike): DataConnection {
     watchState: (cb) => remote.watchState(Comlink.proxy(cb)),
     sql: (q) => remote.sql(q),
     loadDataset: (id) => remote.loadDataset(id),
+    runJob: (record, files, onProgress) => {
+      // Files (Blobs) are cloned as handles, not copied; raw buffers are transferred.
+      const buffers = files.flatMap((f) => (f.bytes ? [f.bytes] : []));
+      return remote.runJob(
+        record.id,
+        record.type,
+        record.manifest.params,
+        record.manifest,
+        Comlink.transfer(files, buffers),
+        Comlink.proxy(onProgress),
+      );
+    },
+    cancelJob: (jobId) => remote.cancelJob(jobId),
+    resampleDataset: (id, to) => remote.resampleDataset(id, to),
+    exportDataset: (id, format, resampleTo) => remote.exportDataset(id, format, resampleTo),
   };
 }

@@ -2,7 +2,9 @@
  * Main-thread handle on the data worker: created on first use, reports DuckDB state, and is
  * recreated after a crash. Worker creation and connection are injected (tests use fakes).
  */
-import type { Bars, DatasetMeta } from '../engine/contracts';
+import type { Bars, DatasetMeta, JobRecord, Timeframe } from '../engine/contracts';
+import type { ExportedFile, ExportFormat } from './data-api';
+import type { ImportFilePayload, JobResult } from './protocol';
 import type { Logger } from '../storage/log/bus';
 import type { DataWorkerState, SqlResult } from './api';
 import type { WorkerLike } from './pool';
@@ -12,6 +14,18 @@ export interface DataConnection {
   sql(query: string): Promise<SqlResult>;
   loadDataset(id: string): Promise<{ meta: DatasetMeta; bars: Bars }>;
   release?(): void;
+  /** Data-worker jobs (imports); absent on connections that do not run jobs. */
+  runJob?(record: JobRecord, files: ImportFilePayload[], onProgress: (fraction: number, stage: string) => void): Promise<JobResult>;
+  cancelJob?(jobId: string): Promise<void>;
+  resampleDataset?(id: string, to: Timeframe): Promise<{ meta: DatasetMeta; bars: Bars }>;
+  exportDataset?(id: string, format: ExportFormat, resampleTo?: Timeframe): Promise<ExportedFile>;
+}
+
+export class DataWorkerFeatureError extends Error {
+  constructor(what: string) {
+    super(`the data worker connection does not support ${what}`);
+    this.name = 'DataWorkerFeatureError';
+  }
 }
 
 export interface DataClientOptions {
@@ -77,6 +91,36 @@ export class DataWorkerClient {
 
   loadDataset(id: string): Promise<{ meta: DatasetMeta; bars: Bars }> {
     return this.connection().loadDataset(id);
+  }
+
+  runJob(record: JobRecord, files: ImportFilePayload[], onProgress: (fraction: number, stage: string) => void): Promise<JobResult> {
+    const c = this.connection();
+    if (!c.runJob) return Promise.reject(new DataWorkerFeatureError('import jobs'));
+    return c.runJob(record, files, onProgress);
+  }
+
+  async cancelJob(jobId: string): Promise<void> {
+    await this.conn?.cancelJob?.(jobId);
+  }
+
+  /** Kills the worker (a job ignored cancel); the next call starts a fresh one. */
+  restart(reason: string): void {
+    if (!this.worker) return;
+    this.opts.logger?.warning(`restarting the data worker: ${reason}`);
+    this.dispose();
+    this.set('idle');
+  }
+
+  resampleDataset(id: string, to: Timeframe): Promise<{ meta: DatasetMeta; bars: Bars }> {
+    const c = this.connection();
+    if (!c.resampleDataset) return Promise.reject(new DataWorkerFeatureError('resampling'));
+    return c.resampleDataset(id, to);
+  }
+
+  exportDataset(id: string, format: ExportFormat, resampleTo?: Timeframe): Promise<ExportedFile> {
+    const c = this.connection();
+    if (!c.exportDataset) return Promise.reject(new DataWorkerFeatureError('exports'));
+    return c.exportDataset(id, format, resampleTo);
   }
 
   dispose(): void {

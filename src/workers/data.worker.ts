@@ -42,6 +42,11 @@ async function openDuck(): Promise<DuckConnection> {
   return {
     query: (sql) => conn.query(sql),
     insertArrowFromIPCStream: (bytes, options) => conn.insertArrowFromIPCStream(bytes, options),
+    registerFileBuffer: (name, bytes) => db.registerFileBuffer(name, bytes),
+    copyFileToBuffer: (name) => db.copyFileToBuffer(name),
+    dropFile: async (name) => {
+      await db.dropFile(name);
+    },
   };
 }
 
@@ -68,6 +73,17 @@ const api: DataWorkerApi = {
     const result = await host.loadDataset(id);
     const b = result.bars;
     return Comlink.transfer(result, [b.ts.buffer, b.open.buffer, b.high.buffer, b.low.buffer, b.close.buffer, b.volume.buffer]);
+  },
+  runJob: (jobId, type, params, manifest, files, onProgress) => host.runJob(jobId, type, params, manifest, files, onProgress),
+  cancelJob: (jobId) => host.cancelJob(jobId),
+  async resampleDataset(id, to) {
+    const result = await host.resampleDataset(id, to);
+    const b = result.bars;
+    return Comlink.transfer(result, [b.ts.buffer, b.open.buffer, b.high.buffer, b.low.buffer, b.close.buffer, b.volume.buffer]);
+  },
+  async exportDataset(id, format, resampleTo) {
+    const file = await host.exportDataset(id, format, resampleTo);
+    return Comlink.transfer(file, [file.bytes]);
   },
 };
 

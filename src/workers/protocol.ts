@@ -5,6 +5,8 @@
 import type { Bars, DatasetMeta, JobManifest, Json, LogEntry } from '../engine/contracts';
 import { logEntrySchema } from '../engine/contracts';
 import type { DataWorkerState, SqlResult } from './api';
+import type { Timeframe } from '../engine/contracts/datasets';
+import type { ExportedFile, ExportFormat } from './data-api';
 
 export interface JobResult {
   resultKey?: string;
@@ -30,6 +32,31 @@ export interface DataWorkerApi {
   sql(query: string): Promise<SqlResult>;
   /** Decodes a stored dataset; the Float64Arrays arrive as transferables. */
   loadDataset(id: string): Promise<{ meta: DatasetMeta; bars: Bars }>;
+  /** Runs a job that needs this worker (`import_files`: attached files, DuckDB for Parquet). */
+  runJob(
+    jobId: string,
+    type: string,
+    params: { [k: string]: Json },
+    manifest: JobManifest,
+    files: ImportFilePayload[],
+    onProgress: (fraction: number, stage: string) => void,
+  ): Promise<JobResult>;
+  /** Sets a running job's cancel flag; it stops at its next checkpoint. */
+  cancelJob(jobId: string): void;
+  /** A stored intraday dataset resampled to a higher timeframe (not stored). */
+  resampleDataset(id: string, to: Timeframe): Promise<{ meta: DatasetMeta; bars: Bars }>;
+  /** A dataset (optionally resampled) as CSV or Parquet bytes. */
+  exportDataset(id: string, format: ExportFormat, resampleTo?: Timeframe): Promise<ExportedFile>;
+}
+
+/** A file handed to the data worker with an import job (a File/Blob, or transferred bytes). */
+export interface ImportFilePayload {
+  name: string;
+  path: string;
+  size: number;
+  lastModified: number;
+  blob?: Blob;
+  bytes?: ArrayBuffer;
 }
 
 /** A log record a worker posts to the main thread's bus (workers keep no log of their own). */

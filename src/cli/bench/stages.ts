@@ -8,6 +8,7 @@ import { dataImportQualityStage } from './data-import-stage';
 import { storageCodecBenchStage } from '../../storage/bench';
 import { IV_BENCH_STAGES } from './iv-stages';
 import { FEATURE_REGIME_BENCH_STAGES } from './features-regime-stages';
+import { REGIME_BENCH_STAGES } from './regime-stages';
 
 export interface BenchStage {
   /** e.g. "data.import_quality_31" */
@@ -25,4 +26,5 @@ export const BENCH_STAGES: BenchStage[] = [
   storageCodecBenchStage,
   ...IV_BENCH_STAGES,
   ...FEATURE_REGIME_BENCH_STAGES,
+  ...REGIME_BENCH_STAGES,
 ];

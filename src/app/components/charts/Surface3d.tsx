@@ -1,0 +1,239 @@
+import { createEffect, createMemo, createSignal, For, type JSX, on, onCleanup, onMount, Show } from 'solid-js';
+import { exportFileName, toCsv } from '../../lib/csv';
+import { errorMessage } from '../../lib/trace';
+import { ErrorPanel } from '../ErrorPanel';
+import { LoadingState } from '../LoadingState';
+import type { PointsTrace, SurfaceHandle, SurfaceInput } from './plotlySurface';
+
+export type { PointsTrace };
+
+const RESIZE_DEBOUNCE_MS = 150;
+
+export interface Surface3dProps {
+  /** chart title (text alternative) */
+  title: string;
+  /** K/S */
+  x: readonly number[];
+  /** years */
+  y: readonly number[];
+  /** [y][x] implied vol in percent, null = no value */
+  z: readonly (readonly (number | null)[])[];
+  /** market quotes drawn as points over the surface */
+  points?: PointsTrace;
+  zRange?: [number, number];
+  height?: number;
+  /** data-testid of the figure; its summary line is `${testid}-summary` */
+  testid?: string;
+  colorscale?: string;
+  /** page and dataset parts of the CSV file name */
+  csvName?: [string, string];
+}
+
+/** min/max/count of a grid, for the summary line and tests. */
+export function surfaceStats(z: readonly (readonly (number | null)[])[]): { min: number; max: number; n: number; missing: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let n = 0;
+  let missing = 0;
+  for (const row of z) {
+    for (const v of row) {
+      n++;
+      if (v === null || !Number.isFinite(v)) {
+        missing++;
+        continue;
+      }
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { min, max, n, missing };
+}
+
+function hasWebGl(): boolean {
+  try {
+    const c = document.createElement('canvas');
+    return Boolean(c.getContext('webgl2') ?? c.getContext('webgl'));
+  } catch (_e) {
+    // Some browsers throw instead of returning null when WebGL is blocked: same answer.
+    return false;
+  }
+}
+
+const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '—');
+const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
+
+/**
+ * One Plotly 3-D surface per panel: Plotly loads lazily on first use (its own chunk), redraws
+ * are coalesced to one per animation frame, the instance is purged on unmount. Comes with its
+ * text alternative: a summary line and a "View data" table; without WebGL the table is the view.
+ */
+export function Surface3d(props: Surface3dProps): JSX.Element {
+  const [status, setStatus] = createSignal<'loading' | 'ready' | 'error' | 'nowebgl'>('loading');
+  const [loadError, setLoadError] = createSignal('');
+  const [showData, setShowData] = createSignal(false);
+  const height = () => props.height ?? 380;
+  let box: HTMLDivElement | undefined;
+  let handle: SurfaceHandle | undefined;
+  let observer: ResizeObserver | undefined;
+  let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  let frame = 0;
+  let disposed = false;
+
+  const input = (): SurfaceInput => ({
+    surface: { x: props.x, y: props.y, z: props.z, name: props.title, colorscale: props.colorscale },
+    points: props.points,
+    zRange: props.zRange,
+    xTitle: 'Moneyness (K/S)',
+    yTitle: 'Expiry (years)',
+    zTitle: 'IV (%)',
+  });
+
+  const stats = createMemo(() => surfaceStats(props.z));
+  const summary = () => {
+    const s = stats();
+    if (s.n === s.missing) return `${props.title}: no values`;
+    const x = props.x;
+    const y = props.y;
+    return `IV ${f2(s.min)} %–${f2(s.max)} % over K/S ${f3(x[0])}–${f3(x[x.length - 1])} and T ${f3(y[0])}–${f3(y[y.length - 1])} y · ${s.n} points${s.missing > 0 ? ` (${s.missing} without a value)` : ''}`;
+  };
+
+  const mount = () => {
+    if (!hasWebGl()) {
+      setStatus('nowebgl');
+      setShowData(true);
+      return;
+    }
+    setStatus('loading');
+    import('./plotlySurface')
+      .then(async (mod) => {
+        if (disposed || !box) return;
+        box.replaceChildren();
+        handle = await mod.createSurface(box, input());
+        if (disposed) {
+          handle.destroy();
+          return;
+        }
+        setStatus('ready');
+        let lastWidth = box.clientWidth;
+        observer = new ResizeObserver((entries) => {
+          const w = Math.floor(entries[0]?.contentRect.width ?? lastWidth);
+          if (w === lastWidth || w < 50) return;
+          clearTimeout(resizeTimer);
+          resizeTimer = setTimeout(() => {
+            lastWidth = w;
+            handle?.resize();
+          }, RESIZE_DEBOUNCE_MS);
+        });
+        observer.observe(box);
+      })
+      .catch((e: unknown) => {
+        if (disposed) return;
+        setLoadError(`3-D chart failed to load: ${errorMessage(e)}`);
+        setStatus('error');
+      });
+  };
+
+  // Coalesce updates: however many inputs change within a frame, Plotly redraws once.
+  createEffect(
+    on(input, () => {
+      if (!handle || frame !== 0) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        if (handle && !disposed) {
+          handle.update(input()).catch((e: unknown) => {
+            setLoadError(`3-D chart failed to redraw: ${errorMessage(e)}`);
+            setStatus('error');
+          });
+        }
+      });
+    }),
+  );
+
+  onMount(mount);
+  onCleanup(() => {
+    disposed = true;
+    if (frame !== 0) cancelAnimationFrame(frame);
+    clearTimeout(resizeTimer);
+    observer?.disconnect();
+    handle?.destroy();
+  });
+
+  const downloadCsv = () => {
+    const rows: (string | number | null)[][] = [];
+    props.y.forEach((t, i) => {
+      props.x.forEach((m, j) => {
+        rows.push([t, m, props.z[i]?.[j] ?? null]);
+      });
+    });
+    const blob = new Blob([toCsv(['expiry_years', 'moneyness', 'iv_percent'], rows)], { type: 'text/csv' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    const [page, data] = props.csvName ?? ['iv-surface', props.title];
+    a.download = exportFileName(page, data, new Date());
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  return (
+    <figure class="chart" style={{ margin: 0 }} aria-label={props.title} data-testid={props.testid}>
+      <Show when={status() !== 'nowebgl'}>
+        <div class="chart-box" style={{ height: `${height()}px` }}>
+          <div ref={box} aria-hidden="true" style={{ width: '100%', height: `${height()}px` }} class="surface3d" />
+          <Show when={status() === 'loading'}>
+            <div style={{ position: 'absolute', inset: 0 }}>
+              <LoadingState label={`Loading 3-D chart ${props.title}`} />
+            </div>
+          </Show>
+          <Show when={status() === 'error'}>
+            <div style={{ position: 'absolute', inset: 0 }}>
+              <ErrorPanel title="3-D chart unavailable" message={loadError()} retry={mount} />
+            </div>
+          </Show>
+        </div>
+      </Show>
+      <Show when={status() === 'nowebgl'}>
+        <p class="hint" role="note">
+          This browser has WebGL turned off, so the 3-D view cannot be drawn; the table below has every value of the surface.
+        </p>
+      </Show>
+      <figcaption class="chart-summary">
+        <span data-testid={props.testid ? `${props.testid}-summary` : undefined}>
+          <span class="sr-only">{props.title}. </span>
+          {summary()}
+        </span>
+        <span style={{ display: 'flex', gap: '6px' }}>
+          <button type="button" class="btn btn-sm" aria-expanded={showData()} onClick={() => setShowData((v) => !v)}>
+            {showData() ? 'Hide data' : 'View data'}
+          </button>
+          <button type="button" class="btn btn-sm" onClick={downloadCsv}>
+            Export CSV
+          </button>
+        </span>
+      </figcaption>
+      <Show when={showData()}>
+        <div class="table-wrap" style={{ 'max-height': '260px' }}>
+          <table class="data">
+            <caption class="sr-only">{props.title}: implied vol in percent by expiry (rows) and moneyness K/S (columns)</caption>
+            <thead>
+              <tr>
+                <th scope="col">T (y) \ K/S</th>
+                <For each={props.x}>{(m) => <th scope="col" class="r">{m.toFixed(3)}</th>}</For>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={props.y}>
+                {(t, i) => (
+                  <tr>
+                    <th scope="row">{t.toFixed(3)}</th>
+                    <For each={props.z[i()] ?? []}>{(v) => <td class="r">{v === null ? '—' : v.toFixed(2)}</td>}</For>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+    </figure>
+  );
+}
