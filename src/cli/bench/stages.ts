@@ -9,6 +9,7 @@ import { storageCodecBenchStage } from '../../storage/bench';
 import { IV_BENCH_STAGES } from './iv-stages';
 import { FEATURE_REGIME_BENCH_STAGES } from './features-regime-stages';
 import { REGIME_BENCH_STAGES } from './regime-stages';
+import { BACKTEST_BENCH_STAGES } from './backtest-stages';
 
 export interface BenchStage {
   /** e.g. "data.import_quality_31" */
@@ -27,4 +28,5 @@ export const BENCH_STAGES: BenchStage[] = [
   ...IV_BENCH_STAGES,
   ...FEATURE_REGIME_BENCH_STAGES,
   ...REGIME_BENCH_STAGES,
+  ...BACKTEST_BENCH_STAGES,
 ];

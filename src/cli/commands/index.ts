@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { backtestCommand } from './backtest';
 import { benchCommand } from './bench';
 import { hestonCommand } from './heston';
 import { ivSurfaceCommand } from './iv-surface';
@@ -12,4 +13,4 @@ import { qualityCommand } from './quality';
 import { importCommand } from './import';
 
 /** Every `qe` sub-command, in the order `qe --help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [benchCommand, metricsCommand, qualityCommand, normalizeCommand, importCommand, featuresCommand, regimeCommand, optionsPriceCommand, optionsIvCommand, sviCommand, hestonCommand, ivSurfaceCommand];
+export const COMMANDS: readonly Command[] = [benchCommand, metricsCommand, qualityCommand, normalizeCommand, importCommand, featuresCommand, regimeCommand, optionsPriceCommand, optionsIvCommand, sviCommand, hestonCommand, ivSurfaceCommand, backtestCommand];
