@@ -1,11 +1,15 @@
-import { createSignal, type JSX, Match, Switch } from 'solid-js';
+import { createSignal, type JSX, lazy, Match, Suspense, Switch } from 'solid-js';
+import { LoadingState } from '../components/LoadingState';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import { type TabDef, Tabs, useTab } from '../components/Tabs';
 import { formatClock } from '../lib/format';
 import { pageById } from '../pages';
-import { empty, GO_BACKTEST, GO_DATA, GO_MODEL_LAB, NO_BACKTEST } from './common';
+import { empty, GO_BACKTEST, GO_MODEL_LAB, NO_BACKTEST } from './common';
 import { PricePanel } from './dashboard/PricePanel';
+
+/** Its own chunk: the research charts load only when the Regime State tab opens. */
+const RegimeStateTab = lazy(() => import('./dashboard/RegimeStateTab'));
 
 type DashTab = 'overview' | 'regime' | 'model' | 'features' | 'trades' | 'risk';
 const TABS: readonly TabDef<DashTab>[] = [
@@ -17,7 +21,6 @@ const TABS: readonly TabDef<DashTab>[] = [
   { id: 'risk', label: 'Risk Metrics' },
 ];
 
-const NO_REGIMES = 'Regime detection arrives with the feature pipeline; import or load data first';
 const NO_MODEL = 'No trained model yet — train one in Model Lab';
 
 export default function DashboardPage(): JSX.Element {
@@ -56,15 +59,9 @@ export default function DashboardPage(): JSX.Element {
               <Panel title="Equity Curve" state={empty(NO_BACKTEST, [GO_BACKTEST], 'Strategy vs SPY growth of $1 appears after a backtest.')} />
             </Match>
             <Match when={t === 'regime'}>
-              <div class="grid-2">
-                <Panel title="Current Regime" state={empty(NO_REGIMES, [GO_DATA])} />
-                <Panel title="Regime Timeline" state={empty('No regime history available', [GO_DATA], NO_REGIMES)} />
-              </div>
-              <Panel title="Probability History" state={empty('No regime history available', [GO_DATA])} />
-              <div class="grid-5-7">
-                <Panel title="Current Probabilities" state={empty('No current probabilities', [GO_DATA])} />
-                <Panel title="Transition Matrix" state={empty('No transition matrix available', [GO_DATA])} />
-              </div>
+              <Suspense fallback={<LoadingState label="Loading the regime view" />}>
+                <RegimeStateTab refresh={refresh()} />
+              </Suspense>
             </Match>
             <Match when={t === 'model'}>
               <Panel title="Model Health" state={empty(NO_MODEL, [GO_MODEL_LAB], 'Holdout R², IC, IC drift and CV gap come from a trained model version.')} />

@@ -5,6 +5,8 @@ import { Section } from '../components/Section';
 import { type TabDef, Tabs, useTab } from '../components/Tabs';
 import { pageById } from '../pages';
 import { empty, GO_DATA, jobAvailable, notInBuild } from './common';
+import { FeaturesTab } from './ModelLabFeatures';
+import { RegimeTab } from './ModelLabRegime';
 
 type LabTab = 'features' | 'diff' | 'regime' | 'training';
 const TABS: readonly TabDef<LabTab>[] = [
@@ -14,8 +16,8 @@ const TABS: readonly TabDef<LabTab>[] = [
   { id: 'training', label: 'Training' },
 ];
 
-const NO_FEATURES = 'Feature analysis needs the feature pipeline and a trained model — none yet; import or load data first';
-const NO_REGIME = 'Regime detection arrives with the feature pipeline; import or load data first';
+const NO_MODEL = 'Feature importance needs a trained model — none yet';
+const NO_MODEL_DETAIL = 'Importances (global and per regime) come from a trained model version; training is not part of this build yet.';
 
 export default function ModelLabPage(): JSX.Element {
   const page = pageById('modelLab');
@@ -27,21 +29,17 @@ export default function ModelLabPage(): JSX.Element {
         {(t) => (
           <Switch>
             <Match when={t === 'features'}>
+              <FeaturesTab />
               <div class="grid-2">
-                <Panel title="Global Feature Importance (Top 20)" slug="global-feature-importance" state={empty(NO_FEATURES, [GO_DATA])} />
-                <Panel title="Regime Feature Heatmap" state={empty(NO_FEATURES, [GO_DATA])} />
+                <Panel title="Global Feature Importance (Top 20)" slug="global-feature-importance" state={empty(NO_MODEL, undefined, NO_MODEL_DETAIL)} />
+                <Panel title="Regime Feature Heatmap" state={empty(NO_MODEL, undefined, NO_MODEL_DETAIL)} />
               </div>
-              <Panel title="Feature Correlation" state={empty(NO_FEATURES, [GO_DATA])} />
             </Match>
             <Match when={t === 'diff'}>
               <Panel title="Feature Diff" state={empty('No previous model version to compare', undefined, 'The diff compares feature importances of two trained model versions.')} />
             </Match>
             <Match when={t === 'regime'}>
-              <div class="grid-5-7">
-                <Panel title="Regime Probabilities" state={empty(NO_REGIME, [GO_DATA])} />
-                <Panel title="Transition Matrix" state={empty(NO_REGIME, [GO_DATA])} />
-              </div>
-              <Panel title="Regime Timeline" state={empty(NO_REGIME, [GO_DATA])} />
+              <RegimeTab />
             </Match>
             <Match when={t === 'training'}>
               <Section title="Training Configuration">
