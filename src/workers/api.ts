@@ -34,7 +34,7 @@ import type { ChainUploadInfo, OptionChainSummary, StoredOptionChain } from '../
 import type { ArbSviResult, HestonCalibrationResult, HestonSurfaceResult } from './iv/results';
 
 /** Job types known to the runner; each has a handler in the compute worker. */
-export const JOB_TYPES = ['data_load', 'selftest', 'features', 'regime_detect', 'import_files', 'fetch', 'iv_heston', 'iv_arb_svi', 'iv_chain_import', 'iv_heston_calibrate'] as const;
+export const JOB_TYPES = ['data_load', 'selftest', 'features', 'regime_detect', 'import_files', 'fetch', 'iv_heston', 'iv_arb_svi', 'iv_chain_import', 'iv_heston_calibrate', 'backtest'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 export interface JobRequest {
@@ -281,6 +281,85 @@ export interface RegimeResultQuery {
   benchmarkId?: string;
 }
 
+// ---- backtests (backtest engineer) --------------------------------------------------------
+
+/** Normalised params of a `backtest` job (every field reaches the simulator config). */
+export interface BacktestParams {
+  datasetIds: string[];
+  benchmarkId: string | null;
+  rule: { kind: 'sma'; fast: number; slow: number };
+  holding_period: number;
+  max_positions: number;
+  entry_threshold: number;
+  position_size: number;
+  fill: 'open' | 'close';
+  stop_loss: number | null;
+  take_profit: number | null;
+  trailing_stop: number | null;
+  commission_bps: number;
+  spread_bps: number;
+  risk_management: boolean;
+  initial_capital: number;
+  /** strategies tried (deflated Sharpe) */
+  trials: number;
+}
+
+/** A stored backtest (artifact `backtest/<manifestId>`); arrays are aligned on `dates` (epoch ms). */
+export interface BacktestView {
+  params: BacktestParams;
+  tickers: string[];
+  dates: number[];
+  equity: number[];
+  returns: number[];
+  /** benchmark compounded from the initial capital on the strategy dates; null without one */
+  benchmarkEquity: number[] | null;
+  drawdown: (number | null)[];
+  rollingVol: (number | null)[];
+  rollingSharpe: (number | null)[];
+  rollingWindow: number;
+  comparison: {
+    benchmark: string;
+    benchmarkReturns: number[];
+    rollingCorrelation60: (number | null)[];
+    rollingBeta60: (number | null)[];
+    rollingAlpha60: (number | null)[];
+  } | null;
+  trades: {
+    n: number;
+    ticker: string[];
+    entryDate: string[];
+    exitDate: string[];
+    entryPrice: (number | null)[];
+    exitPrice: (number | null)[];
+    shares: (number | null)[];
+    netReturn: (number | null)[];
+    pnl: (number | null)[];
+    holdingDays: number[];
+    exitReason: string[];
+    regime: number[];
+  };
+  /** the engine's backtest report (contract E performance, trades, risk, drawdowns, validation, attribution) */
+  report: { [k: string]: Json };
+  inputs: ResultInput[];
+  warnings: string[];
+  engineVersion: string;
+  manifestId: string;
+  computedAt: string;
+}
+
+/** One `backtest` job for the run history. */
+export interface BacktestRunSummary {
+  jobId: string;
+  status: JobRecord['status'];
+  createdAt: string;
+  startedAt?: string;
+  completedAt?: string;
+  params: { [k: string]: Json };
+  manifestId: string;
+  resultKey?: string;
+  error?: string;
+}
+
 export interface Backend {
   /** Opens storage, runs migrations, marks interrupted jobs, configures logging once. Idempotent. */
   boot(): Promise<BootInfo>;
@@ -375,4 +454,10 @@ export interface Backend {
   getIvHestonSurface(resultKey: string): Promise<Envelope<HestonSurfaceResult>>;
   /** Result of an `iv_arb_svi` job (simulated quotes: demo). */
   getIvArbSvi(resultKey: string): Promise<Envelope<ArbSviResult>>;
+
+  // ---- additions (backtest engineer) -------------------------------------------------------
+  /** The last 20 `backtest` jobs, newest first. */
+  listBacktestRuns(): Promise<BacktestRunSummary[]>;
+  /** A stored backtest by job id, result key or 'latest' (newest succeeded run); null when none. */
+  getBacktestResult(runId: string): Promise<Envelope<BacktestView> | null>;
 }

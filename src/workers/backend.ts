@@ -40,6 +40,7 @@ import { type DataConnection, DataWorkerClient } from './data-client';
 import { createDataOps } from './data-ops';
 import { MissingImportFilesError } from './data-api';
 import { createIvOps } from './iv/backend-ops';
+import { createBacktestOps } from './backtest/backend-ops';
 import { createJobLocks, type LockManagerLike } from './job-locks';
 import { type JobExecutor, JobRunner } from './job-runner';
 import { type ComputeConnection, defaultPoolSize, type WorkerLike, WorkerPool } from './pool';
@@ -279,11 +280,19 @@ export function createBackend(options: BackendOptions = {}): Backend {
   const lastIso = (dates: Float64Array) => (dates.length > 0 ? new Date(dates[dates.length - 1]).toISOString() : null);
 
   const ivOps = createIvOps({ ready, now });
+  const listJobsLive = async (limit?: number) => {
+    const database = await ready();
+    await runner.settled();
+    const live = new Map(runner.activeJobs().map((j) => [j.id, j]));
+    return (await listJobs(database, limit)).map((j) => live.get(j.id) ?? j);
+  };
+  const backtestOps = createBacktestOps({ ready, now, listJobs: listJobsLive });
 
   const backend: Backend = {
     boot,
     ...dataOps.methods,
     ...ivOps,
+    ...backtestOps,
 
     async getSettings() {
       return getSettings(await ready());

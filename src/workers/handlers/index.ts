@@ -1,5 +1,6 @@
 /** Job type → handler. Every JOB_TYPES entry must have one (checked by the type below). */
 import type { JobType } from '../api';
+import { backtestHandler } from './backtest';
 import { dataLoadHandler } from './data-load';
 import { featuresHandler } from './features';
 import { fetchHandler } from './fetch';
@@ -22,6 +23,7 @@ export const HANDLERS: Record<JobType, JobHandler> = {
   iv_arb_svi: ivArbSviHandler,
   iv_chain_import: ivChainImportHandler,
   iv_heston_calibrate: ivHestonCalibrateHandler,
+  backtest: backtestHandler,
 };
 
 export class UnknownJobTypeError extends Error {

@@ -1,0 +1,60 @@
+/**
+ * Backtest & Risk on the demo dataset: configure an SMA backtest over two demo tickers with a
+ * benchmark, run it as a job, see metrics cards and the trades table badged DEMO, then the
+ * S&P Comparison page shows the latest run against its benchmark.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatErrors, gotoApp, loadDemo, step, useBrowser } from './support/browser';
+
+const session = useBrowser();
+const BADGE = '[data-testid="provenance-badge"]';
+const panel = (slug: string) => `section[data-testid="panel-${slug}"]`;
+
+describe('Backtest & Risk and S&P Comparison (demo data)', () => {
+  it('runs a backtest job and shows metrics, trades and the benchmark comparison badged DEMO', async () => {
+    const s = await session();
+    const { page } = s;
+    await loadDemo(s);
+    await gotoApp(s, '/backtests');
+    const tickers = page.locator('[data-testid^="bt-ticker-"]');
+    await step(s, 'waiting for the ticker choices', () => tickers.first().waitFor({ state: 'visible', timeout: 30_000 }));
+    expect(await tickers.count(), 'demo tickers offered').toBeGreaterThanOrEqual(2);
+    // Before any run the results say so.
+    await page.locator(`${panel('equity-curve')} [data-testid="empty-state"]`).waitFor({ state: 'visible', timeout: 20_000 });
+    await tickers.nth(0).check();
+    await tickers.nth(1).check();
+    const benchValue = await page.getByTestId('bt-benchmark').locator('option').nth(1).getAttribute('value');
+    await page.getByTestId('bt-benchmark').selectOption(benchValue ?? '');
+    await page.getByTestId('bt-holding').fill('5');
+    await page.getByTestId('bt-holding').dispatchEvent('change');
+    await page.getByTestId('run-backtest').click();
+    await step(s, 'waiting for the backtest job to succeed', () =>
+      page.locator('[data-testid="job-monitor"][data-job-type="backtest"][data-status="succeeded"]').waitFor({ timeout: 90_000 }),
+    );
+    await step(s, 'waiting for the equity chart', () => page.locator(`${panel('equity-curve')} .uplot canvas`).first().waitFor({ timeout: 30_000 }));
+    expect((await page.locator(`${panel('equity-curve')} ${BADGE}`).textContent())?.trim()).toBe('DEMO');
+    await expect.poll(async () => page.locator('[data-testid="bt-history-row"]').count(), { timeout: 10_000 }).toBe(1);
+
+    await page.getByRole('tab', { name: 'Risk Metrics' }).click();
+    const kpis = page.locator('[data-testid="bt-kpis"] .kpi-card');
+    await step(s, 'waiting for the metric cards', () => kpis.first().waitFor({ state: 'visible', timeout: 20_000 }));
+    expect(await kpis.count()).toBe(8);
+    expect((await page.locator(`${panel('risk-metrics')} ${BADGE}`).textContent())?.trim()).toBe('DEMO');
+    await page.getByTestId('bt-validation').waitFor({ state: 'visible' });
+
+    await page.getByRole('tab', { name: 'Trade Analysis' }).click();
+    const rows = page.locator('[data-testid="bt-trades"] [role="row"][data-row]');
+    await step(s, 'waiting for trade rows', () => rows.first().waitFor({ state: 'visible', timeout: 20_000 }));
+    expect((await page.locator(`${panel('trades')} ${BADGE}`).textContent())?.trim()).toBe('DEMO');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.getByTestId('bt-trades-csv').click()]);
+    expect(download.suggestedFilename()).toBe('trades.csv');
+
+    await gotoApp(s, '/benchmark-comparison');
+    const bmKpis = page.locator('[data-testid="bm-kpis"] .kpi-card');
+    await step(s, 'waiting for the comparison cards', () => bmKpis.first().waitFor({ state: 'visible', timeout: 30_000 }));
+    expect(await bmKpis.count()).toBe(8);
+    expect((await page.locator(`${panel('comparison-metrics')} ${BADGE}`).textContent())?.trim()).toBe('DEMO');
+    await page.locator(`${panel('rolling-correlation')} .uplot canvas`).first().waitFor({ timeout: 30_000 });
+    expect(s.errors, formatErrors(s.errors)).toEqual([]);
+  }, 240_000);
+});
