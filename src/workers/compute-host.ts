@@ -30,7 +30,7 @@ export class ComputeHost implements ComputeWorkerApi {
     manifest: JobManifest,
     onProgress: (fraction: number, stage: string) => void,
   ): Promise<JobResult> {
-    const handler = handlerFor(type);
+    const handler = await handlerFor(type);
     const log = this.deps.logger.child(type);
     const ctx = createWorkerContext({
       isCancelled: () => this.cancelled.has(jobId),

@@ -1,40 +1,36 @@
 /** Job type → handler. Every JOB_TYPES entry must have one (checked by the type below). */
 import type { JobType } from '../api';
-import { backtestHandler } from './backtest';
-import { dataLoadHandler } from './data-load';
-import { featuresHandler } from './features';
-import { fetchHandler } from './fetch';
-import { importFilesHandler } from './import';
-import { ivArbSviHandler, ivChainImportHandler, ivHestonCalibrateHandler, ivHestonHandler } from './iv';
-import { regimeHandler } from './regime';
-import { selftestHandler } from './selftest';
 import type { JobHandler } from './types';
 
 export type { HandlerEnv, JobHandler } from './types';
 
-export const HANDLERS: Record<JobType, JobHandler> = {
-  data_load: dataLoadHandler,
-  selftest: selftestHandler,
-  features: featuresHandler,
-  regime_detect: regimeHandler,
-  import_files: importFilesHandler,
-  fetch: fetchHandler,
-  iv_heston: ivHestonHandler,
-  iv_arb_svi: ivArbSviHandler,
-  iv_chain_import: ivChainImportHandler,
-  iv_heston_calibrate: ivHestonCalibrateHandler,
-  backtest: backtestHandler,
+/**
+ * Job type → handler module, loaded on first use: the compute worker starts at boot, so its
+ * entry chunk must not carry every engine (IV, backtest, regimes…) before any job asks for one.
+ */
+export const HANDLER_LOADERS: Record<JobType, () => Promise<JobHandler>> = {
+  data_load: () => import('./data-load').then((m) => m.dataLoadHandler),
+  selftest: () => import('./selftest').then((m) => m.selftestHandler),
+  features: () => import('./features').then((m) => m.featuresHandler),
+  regime_detect: () => import('./regime').then((m) => m.regimeHandler),
+  import_files: () => import('./import').then((m) => m.importFilesHandler),
+  fetch: () => import('./fetch').then((m) => m.fetchHandler),
+  iv_heston: () => import('./iv').then((m) => m.ivHestonHandler),
+  iv_arb_svi: () => import('./iv').then((m) => m.ivArbSviHandler),
+  iv_chain_import: () => import('./iv').then((m) => m.ivChainImportHandler),
+  iv_heston_calibrate: () => import('./iv').then((m) => m.ivHestonCalibrateHandler),
+  backtest: () => import('./backtest').then((m) => m.backtestHandler),
 };
 
 export class UnknownJobTypeError extends Error {
   constructor(type: string) {
-    super(`no handler for job type "${type}" (known: ${Object.keys(HANDLERS).join(', ')})`);
+    super(`no handler for job type "${type}" (known: ${Object.keys(HANDLER_LOADERS).join(', ')})`);
     this.name = 'UnknownJobTypeError';
   }
 }
 
-export function handlerFor(type: string): JobHandler {
-  const h = (HANDLERS as Record<string, JobHandler | undefined>)[type];
-  if (!h) throw new UnknownJobTypeError(type);
-  return h;
+export async function handlerFor(type: string): Promise<JobHandler> {
+  const load = (HANDLER_LOADERS as Record<string, (() => Promise<JobHandler>) | undefined>)[type];
+  if (!load) throw new UnknownJobTypeError(type);
+  return load();
 }
