@@ -165,10 +165,10 @@ function tradesCsv(v: BacktestView): string {
 
 const fmt = (x: number | null, d = 2) => (x === null ? '—' : formatNumber(x, d));
 
-export function TradesPanel(props: { state: PanelState }): JSX.Element {
+export function TradesPanel(props: { state: PanelState; title?: string }): JSX.Element {
   return (
     <Panel<BacktestView>
-      title="Trades"
+      title={props.title ?? 'Trades'}
       state={props.state}
     >
       {(v) => (
