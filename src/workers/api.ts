@@ -437,7 +437,7 @@ export interface Backend {
   loadCachedAfterFailure(id: string, failure: string): Promise<Envelope<{ meta: DatasetMeta; bars: Bars }> | null>;
   /** A stored intraday dataset resampled to a higher timeframe (derived on demand, not stored). */
   resampleBars(id: string, to: Timeframe): Promise<Envelope<{ meta: DatasetMeta; bars: Bars }>>;
-  /** A dataset (optionally resampled) as a CSV (RFC-4180) or Parquet (DuckDB COPY) file. */
+  /** A dataset (optionally resampled) as a CSV (RFC-4180) or Parquet (hyparquet-writer) file. */
   exportDataset(id: string, format: ExportFormat, opts?: { resampleTo?: Timeframe }): Promise<ExportedFile>;
 
   // ---- additions (IV surface engineer) -----------------------------------------------------

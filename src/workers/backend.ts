@@ -148,7 +148,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
   // once); it delegates to the pool, which boot creates.
   const executor: JobExecutor = {
     run: (record, onProgress) => {
-      // Imports run in the data worker (attached files, DuckDB for Parquet).
+      // Imports run in the data worker (attached files; Parquet read with hyparquet).
       if (dataOps.runsInDataWorker(record.type)) return dataOps.run(record, onProgress);
       if (!pool) return Promise.reject(new Error('worker pool not started: call boot() first'));
       return pool.run(record, onProgress);

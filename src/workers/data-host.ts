@@ -1,11 +1,11 @@
 /**
  * What the data worker exposes, minus the worker plumbing: lazy DuckDB start-up with state
- * reporting, stored datasets mirrored into DuckDB before each query, and dataset decoding.
+ * reporting, stored datasets mirrored into DuckDB before each query, dataset decoding, import
+ * jobs and exports. Parquet is read and written in plain JS (hyparquet / hyparquet-writer), not
+ * through DuckDB, whose parquet extension is downloaded on first use and so fails offline.
  * The DuckDB loader is injected (the worker passes the WASM one).
  */
 import type { Bars, DatasetMeta, JobManifest, Json, Timeframe } from '../engine/contracts';
-import { encodeBars } from '../storage/bars-codec';
-import type { ArrowTableLike } from '../storage/sources/file-import-arrow';
 import type { ExportedFile, ExportFormat } from './data-api';
 import { barsToCsv, resampleDataset } from './dataset-export';
 import { importFilesJob } from './handlers/import';
@@ -24,10 +24,6 @@ import { type TableLike, tableToSqlResult } from './sql-result';
 export interface DuckConnection {
   query(sql: string): Promise<TableLike>;
   insertArrowFromIPCStream(bytes: Uint8Array, options: { name: string; create?: boolean }): Promise<void>;
-  /** Virtual files (Parquet in and out); absent on connections that cannot hold files. */
-  registerFileBuffer?(name: string, bytes: Uint8Array): Promise<void>;
-  copyFileToBuffer?(name: string): Promise<Uint8Array>;
-  dropFile?(name: string): Promise<void>;
 }
 
 export interface DataHostDeps {
@@ -40,19 +36,6 @@ export interface DataHostDeps {
   wallNow?(): number;
   /** a real macrotask yield so cancel messages arrive between chunks (default MessageChannel) */
   yieldFn?(): Promise<void>;
-  /** longest wait for DuckDB to load its parquet extension (default 60 s) */
-  parquetLoadTimeoutMs?: number;
-}
-
-/** DuckDB could not give Parquet support (its extension is downloaded on first use). */
-export class ParquetUnavailableError extends Error {
-  constructor(detail: string) {
-    super(
-      `Parquet support is unavailable: DuckDB-WASM loads its parquet extension from extensions.duckdb.org on first use, and that failed (${detail}). ` +
-        'Are you offline? Import CSV or Arrow IPC (.arrow/.feather) instead, or export CSV.',
-    );
-    this.name = 'ParquetUnavailableError';
-  }
 }
 
 export class SqlError extends Error {
@@ -73,8 +56,6 @@ export class DataHost implements DataWorkerApi {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cancelled = new Set<string>();
   private readonly runningJobs = new Set<string>();
-  private parquetReady: Promise<void> | null = null;
-  private fileSeq = 0;
   private yieldFn: (() => Promise<void>) | null = null;
 
   constructor(private readonly deps: DataHostDeps) {}
@@ -155,47 +136,7 @@ export class DataHost implements DataWorkerApi {
     return loadDataset(await this.deps.db(), id);
   }
 
-  /** Runs `fn` on the DuckDB connection after every earlier query (one connection, one at a time). */
-  private withDuck<T>(fn: (conn: DuckConnection) => Promise<T>): Promise<T> {
-    const run = this.queue.then(async () => fn(await this.connection()));
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async ensureParquet(conn: DuckConnection): Promise<void> {
-    if (!this.parquetReady) {
-      const ms = this.deps.parquetLoadTimeoutMs ?? 60_000;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
-      });
-      const loading = Promise.race([conn.query('LOAD parquet').then(() => undefined), timeout]).finally(() => clearTimeout(timer));
-      this.parquetReady = loading.catch((e: unknown) => {
-        this.parquetReady = null; // try again next time (the network may be back)
-        throw new ParquetUnavailableError(e instanceof Error ? e.message : String(e));
-      });
-    }
-    return this.parquetReady;
-  }
-
-  /** Parquet bytes → Arrow table via DuckDB `read_parquet` on a registered file buffer. */
-  readParquet(bytes: Uint8Array, file: string): Promise<ArrowTableLike> {
-    return this.withDuck(async (conn) => {
-      if (!conn.registerFileBuffer || !conn.dropFile) throw new ParquetUnavailableError('this DuckDB connection cannot register files');
-      await this.ensureParquet(conn);
-      const name = `qe_import_${++this.fileSeq}.parquet`;
-      await conn.registerFileBuffer(name, bytes);
-      try {
-        return (await conn.query(`SELECT * FROM read_parquet('${name}')`)) as unknown as ArrowTableLike;
-      } catch (e) {
-        throw new Error(`${file}: not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`);
-      } finally {
-        await conn.dropFile(name);
-      }
-    });
-  }
-
-  /** Runs a job that needs this worker (imports: files + DuckDB); only `import_files` exists. */
+  /** Runs a job that needs this worker (imports: the files come with the job); only `import_files` exists. */
   async runJob(
     jobId: string,
     type: string,
@@ -217,7 +158,7 @@ export class DataHost implements DataWorkerApi {
     });
     this.runningJobs.add(jobId);
     try {
-      const handler = importFilesJob(files, { readParquet: (b, f) => this.readParquet(b, f) });
+      const handler = importFilesJob(files);
       return await handler(params, ctx, {
         jobId,
         manifest,
@@ -247,7 +188,7 @@ export class DataHost implements DataWorkerApi {
     return resampleDataset(meta, bars, to);
   }
 
-  /** CSV built here; Parquet written by DuckDB (`COPY … TO 'x.parquet'`). */
+  /** CSV and Parquet (hyparquet-writer, the same writer as `qe import`) built here, offline. */
   async exportDataset(id: string, format: ExportFormat, resampleTo?: Timeframe): Promise<ExportedFile> {
     let { meta, bars } = await this.loadDataset(id);
     if (resampleTo && resampleTo !== meta.timeframe) ({ meta, bars } = resampleDataset(meta, bars, resampleTo));
@@ -256,27 +197,8 @@ export class DataHost implements DataWorkerApi {
       const bytes = new TextEncoder().encode(barsToCsv(meta.ticker, meta.timeframe, bars));
       return { bytes: bytes.buffer as ArrayBuffer, mime: 'text/csv', rows };
     }
-    const ipc = new Uint8Array(encodeBars(bars));
-    const ticker = meta.ticker.replace(/'/g, "''");
-    const time = meta.timeframe === '1d' ? 'CAST(epoch_ms(ts::BIGINT) AS DATE) AS date' : 'epoch_ms(ts::BIGINT) AS ts_utc';
-    return this.withDuck(async (conn) => {
-      if (!conn.copyFileToBuffer || !conn.dropFile) throw new ParquetUnavailableError('this DuckDB connection cannot write files');
-      await this.ensureParquet(conn);
-      const n = ++this.fileSeq;
-      const table = `qe_export_${n}`;
-      const file = `qe_export_${n}.parquet`;
-      await conn.insertArrowFromIPCStream(ipc, { name: table, create: true });
-      try {
-        await conn.query(
-          `COPY (SELECT '${ticker}' AS ticker, ${time}, open, high, low, close, volume FROM "${table}" ORDER BY ts) TO '${file}' (FORMAT PARQUET)`,
-        );
-        const out = await conn.copyFileToBuffer!(file);
-        const copy = out.slice();
-        return { bytes: copy.buffer as ArrayBuffer, mime: 'application/vnd.apache.parquet', rows };
-      } finally {
-        await conn.query(`DROP TABLE IF EXISTS "${table}"`);
-        await conn.dropFile!(file);
-      }
-    });
+    const { barsToParquet, PARQUET_MIME } = await import('../storage/parquet'); // the writer loads on first export
+    const bytes = barsToParquet(meta.ticker, bars, meta.timeframe === '1d' ? 'daily' : 'intraday');
+    return { bytes, mime: PARQUET_MIME, rows };
   }
 }

@@ -42,11 +42,6 @@ async function openDuck(): Promise<DuckConnection> {
   return {
     query: (sql) => conn.query(sql),
     insertArrowFromIPCStream: (bytes, options) => conn.insertArrowFromIPCStream(bytes, options),
-    registerFileBuffer: (name, bytes) => db.registerFileBuffer(name, bytes),
-    copyFileToBuffer: (name) => db.copyFileToBuffer(name),
-    dropFile: async (name) => {
-      await db.dropFile(name);
-    },
   };
 }
 

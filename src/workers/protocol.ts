@@ -32,7 +32,7 @@ export interface DataWorkerApi {
   sql(query: string): Promise<SqlResult>;
   /** Decodes a stored dataset; the Float64Arrays arrive as transferables. */
   loadDataset(id: string): Promise<{ meta: DatasetMeta; bars: Bars }>;
-  /** Runs a job that needs this worker (`import_files`: attached files, DuckDB for Parquet). */
+  /** Runs a job that needs this worker (`import_files`: the attached files). */
   runJob(
     jobId: string,
     type: string,

@@ -57,16 +57,22 @@ describe('data explorer', () => {
     const csv = readFileSync(csvPath, 'utf8');
     expect(csv.split('\r\n').slice(0, 2)).toEqual(['ticker,date,open,high,low,close,volume', 'AAPL,2006-02-21,69.08,69.08,69.08,69.08,27905392']);
 
-    // Parquet export: DuckDB-WASM fetches its parquet extension on first use. With network it
-    // downloads a .parquet file; offline (as on CI) the panel says exactly that.
-    const exportErr = page.locator('section[data-testid="panel-datasets"] [data-testid="error-state"]');
-    const outcome = await Promise.race([
-      page.waitForEvent('download', { timeout: 60_000 }).then((d) => `download:${d.suggestedFilename()}`),
-      exportErr.waitFor({ state: 'visible', timeout: 60_000 }).then(async () => `error:${await exportErr.textContent()}`),
-      aapl.getByTestId('dataset-export-parquet').click().then(() => new Promise<string>(() => undefined)),
+    // Parquet export: written in the data worker by hyparquet-writer — offline, no DuckDB extension download
+    const [pqDownload] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      aapl.getByTestId('dataset-export-parquet').click(),
     ]);
-    expect(outcome).toMatch(
-      /^(download:data-explorer_AAPL-1d_\d{8}-\d{4}\.parquet|error:Export of AAPL 1d as PARQUET failedParquet support is unavailable: DuckDB-WASM loads its parquet extension from extensions\.duckdb\.org on first use)/,
+    const pqName = pqDownload.suggestedFilename();
+    expect(pqName).toMatch(/^data-explorer_AAPL-1d_\d{8}-\d{4}\.parquet$/);
+    const pqBytes = readFileSync(await pqDownload.path());
+    expect([pqBytes.subarray(0, 4).toString('latin1'), pqBytes.subarray(-4).toString('latin1')]).toEqual(['PAR1', 'PAR1']);
+    expect(await page.locator('section[data-testid="panel-datasets"] [data-testid="error-state"]').count()).toBe(0);
+    // … and that file imports back through the page: the same 5,032 bars replace the stored copy
+    await page.getByTestId('import-input').setInputFiles({ name: pqName, mimeType: 'application/vnd.apache.parquet', buffer: pqBytes });
+    await step(s, 'waiting for the Parquet re-import', () =>
+      expect
+        .poll(() => page.getByTestId('import-result').textContent(), { timeout: 60_000 })
+        .toContain('AAPL|1d (5,032 bars, warn, replaced the stored copy)'),
     );
 
     // A malformed file is refused with file/row in the message; AAPL stays listed.

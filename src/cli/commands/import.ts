@@ -1,31 +1,13 @@
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Bars } from '../../engine/contracts';
 import { checksumColumns } from '../../engine/core/hash';
 import { ENGINE_VERSION } from '../../engine/core/version';
 import { formatDay } from '../../engine/data/calendar';
-import type { FileKind } from '../../engine/data/normalize';
 import { formatTs, qualityReports } from '../../engine/data/quality';
+import { barsToParquet } from '../../storage/parquet';
 import { type Command, UsageError, parseArgs } from '../command';
 import { importFile, timeframeFlag } from './quality';
-
-/** Parquet columns of one clean frame: `date` (daily) or `ts_utc` (intraday) as UTC millisecond timestamps. */
-export function barsToParquet(ticker: string, bars: Bars, kind: FileKind): ArrayBuffer {
-  const n = bars.ts.length;
-  return parquetWriteBuffer({
-    columnData: [
-      { name: 'ticker', data: new Array<string>(n).fill(ticker), type: 'STRING', nullable: false },
-      { name: kind === 'daily' ? 'date' : 'ts_utc', data: Array.from(bars.ts, (t) => new Date(t)), type: 'TIMESTAMP', nullable: false },
-      { name: 'open', data: bars.open, type: 'DOUBLE', nullable: false },
-      { name: 'high', data: bars.high, type: 'DOUBLE', nullable: false },
-      { name: 'low', data: bars.low, type: 'DOUBLE', nullable: false },
-      { name: 'close', data: bars.close, type: 'DOUBLE', nullable: false },
-      { name: 'volume', data: bars.volume, type: 'DOUBLE', nullable: false },
-    ],
-    createdBy: `quant-engine ${ENGINE_VERSION}`,
-  });
-}
 
 /** The original cache's canonical sidecar (`TICKER_tf.meta.json`): sorted keys, protected core fields. */
 export function sidecar(fields: {

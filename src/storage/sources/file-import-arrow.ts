@@ -1,13 +1,13 @@
 /**
- * Columnar inputs (Arrow IPC files, Parquet read through DuckDB) → the engine's CSV importer,
+ * Columnar inputs (Arrow IPC files, Parquet read by file-import-parquet) → the engine's CSV importer,
  * so they are normalised by exactly the same rules as CSV (header aliases, adjusted close,
  * timestamp subset, R/S/C frames, quality report). Only columns whose name is one of the
  * contract's header aliases are written; values are written losslessly: numbers in shortest
  * round-trip form (the importer parses them back to the same double), dates as `YYYY-MM-DD`,
  * timestamps as ISO text with the zone the column declares.
  *
- * Works on any Arrow-table-like object (apache-arrow `Table`, DuckDB query results), so this
- * module imports no Arrow code itself.
+ * Works on any Arrow-table-like object (apache-arrow `Table`, the Parquet reader's view), so
+ * this module imports no Arrow code itself.
  */
 import { checkpoint, type JobContext, NULL_CONTEXT } from '../../engine/core/context';
 import { DAY_MS, formatDay, utcToNewYorkWall } from '../../engine/data/calendar';
@@ -24,10 +24,23 @@ const T_DATE = 8;
 const T_TIMESTAMP = 10;
 const T_LARGE_UTF8 = 20;
 const T_DICTIONARY = -1;
+/** Not an Arrow id: a column type no reader maps (its `typeName` says what it is). */
+const T_UNSUPPORTED = -1000;
+
+/** The type ids other columnar readers describe their columns with. */
+export const ARROW_TYPE = {
+  INT: T_INT,
+  FLOAT: T_FLOAT,
+  UTF8: T_UTF8,
+  BOOL: T_BOOL,
+  DATE: T_DATE,
+  TIMESTAMP: T_TIMESTAMP,
+  UNSUPPORTED: T_UNSUPPORTED,
+} as const;
 
 export interface ArrowFieldLike {
   name: string;
-  type: { typeId: number; timezone?: string | null; scale?: number; unit?: number };
+  type: { typeId: number; timezone?: string | null; scale?: number; unit?: number; typeName?: string };
 }
 
 export interface ArrowTableLike {
@@ -98,7 +111,7 @@ function writerFor(f: ArrowFieldLike, file: string): (v: unknown) => string {
     case T_BOOL:
       return writeText;
     default:
-      throw new ColumnarInputError(file, `column "${f.name}" has an unsupported type (Arrow type id ${f.type.typeId})`);
+      throw new ColumnarInputError(file, `column "${f.name}" has an unsupported type (${f.type.typeName ?? `Arrow type id ${f.type.typeId}`})`);
   }
 }
 

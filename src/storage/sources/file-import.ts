@@ -1,14 +1,14 @@
 /**
- * File import: CSV (streamed byte chunks), Arrow IPC (apache-arrow) and Parquet (read by an
- * injected reader — DuckDB-WASM in the data worker) → the engine's normaliser and quality
- * report → one atomic write of every (ticker, timeframe) dataset with its quality artifact.
+ * File import: CSV (streamed byte chunks), Arrow IPC (apache-arrow) and Parquet (hyparquet, see
+ * file-import-parquet: offline, no DuckDB) → the engine's normaliser and quality report → one
+ * atomic write of every (ticker, timeframe) dataset with its quality artifact.
  *
  * All-or-nothing: every file is parsed and checked before anything is written, and the write
  * is one IndexedDB transaction over datasets, catalog and artifacts. A parse error, a cancel
  * or a refused write (quota) leaves the store exactly as it was; a dataset with the same key
  * is replaced only by that transaction's commit.
  *
- * Imports apache-arrow: workers, CLI and tests only.
+ * Imports apache-arrow and hyparquet: workers, CLI and tests only.
  */
 import { tableFromIPC } from 'apache-arrow';
 import type { DatasetMeta, DatasetOrigin, Json, Timeframe } from '../../engine/contracts';
@@ -48,11 +48,6 @@ export interface ImportFileData extends ImportFileRef {
   bytes?: ArrayBuffer;
 }
 
-export interface ColumnarReaders {
-  /** Parquet bytes → an Arrow table (DuckDB `read_parquet` in the data worker). */
-  readParquet?(bytes: Uint8Array, file: string): Promise<ArrowTableLike>;
-}
-
 export interface ImportFilesOptions {
   mode: ImportMode;
   timeframe?: Timeframe;
@@ -62,6 +57,8 @@ export interface ImportFilesOptions {
   resultKey?: string;
   jobId?: string;
   manifestId?: string;
+  /** monotonic clock (ms) for the summary's timings; without it no timings are taken */
+  clock?: () => number;
 }
 
 /** A file failed to import (anything but the engine's own ImportError); the message names the file. */
@@ -137,7 +134,6 @@ export async function parseImportFile(
   format: ImportFormat,
   timeframe: Timeframe | undefined,
   ctx: JobContext,
-  readers: ColumnarReaders,
 ): Promise<ImportResult> {
   if (f.size > MAX_IMPORT_FILE_BYTES) {
     throw new ImportFileError(
@@ -162,8 +158,9 @@ export async function parseImportFile(
       // apache-arrow reads bytes without an IPC message as an empty table
       if (table.schema.fields.length === 0) throw new ImportFileError(f.path, 'not a readable Arrow IPC file (no schema message found)');
     } else {
-      if (!readers.readParquet) throw new ImportFileError(f.path, 'Parquet files can only be imported in the data worker (DuckDB)');
-      table = await readers.readParquet(bytes, f.name);
+      // loaded on first use: the reader (and its ZSTD decoder) stays out of workers that never see Parquet
+      const { readParquetTable } = await import('./file-import-parquet');
+      table = await readParquetTable(bytes, f.name);
     }
     const importer = new CsvImporter({ file: f.name, timeframe });
     await feedArrowTable(table, importer, f.name, ctx, (done, total) => ctx.progress(0.2 + (0.8 * done) / Math.max(1, total), 'Parsing'));
@@ -322,6 +319,8 @@ export async function storeDatasetsWithReports(
 export interface ImportSummary {
   metas: DatasetMeta[];
   info: ImportResultInfo;
+  /** with `opts.clock`: read + parse + normalise + quality of every file, then encode + the one write transaction */
+  timings?: { parseMs: number; storeMs: number };
 }
 
 /**
@@ -333,9 +332,9 @@ export async function importFiles(
   files: readonly ImportFileData[],
   opts: ImportFilesOptions,
   ctx: JobContext = NULL_CONTEXT,
-  readers: ColumnarReaders = {},
 ): Promise<ImportSummary> {
   if (files.length === 0) throw new ImportPlanError('no files to import');
+  const t0 = opts.clock?.() ?? 0;
   const plan = planImport(files, opts.mode);
   if (plan.files.length === 0) {
     const why = plan.skipped.length > 0 ? ` (skipped: ${plan.skipped.slice(0, 5).map((s) => `${s.path} — ${s.reason}`).join('; ')})` : '';
@@ -369,7 +368,7 @@ export async function importFiles(
     const to = (PARSE_SHARE * doneBytes) / totalBytes;
     const label = plan.files.length > 1 ? `${f.name} (${k + 1}/${plan.files.length})` : f.name;
     await checkpoint(ctx);
-    const result = await parseImportFile(f, p.format, opts.timeframe, subContext(ctx, from, to, label), readers);
+    const result = await parseImportFile(f, p.format, opts.timeframe, subContext(ctx, from, to, label));
     const sidecar = p.sidecar ? (sidecars.get(p.sidecar.index) ?? null) : null;
     const items = prepareImport(result, {
       origin: 'file',
@@ -393,6 +392,7 @@ export async function importFiles(
   }
   checkDuplicates(prepared);
   await checkpoint(ctx);
+  const t1 = opts.clock?.() ?? 0;
   ctx.progress(PARSE_SHARE, `Storing ${prepared.length} dataset${prepared.length === 1 ? '' : 's'}`);
 
   const what = prepared.length === 1 ? `dataset ${prepared[0].input.ticker}|${prepared[0].input.timeframe}` : `${prepared.length} imported datasets`;
@@ -412,7 +412,8 @@ export async function importFiles(
     },
     what,
   );
+  const t2 = opts.clock?.() ?? 0;
   ctx.progress(1, `Stored ${metas.length} dataset${metas.length === 1 ? '' : 's'}`);
   if (!info) throw new InvalidBarsError('import', 'the import summary was not built');
-  return { metas, info };
+  return { metas, info, ...(opts.clock ? { timings: { parseMs: t1 - t0, storeMs: t2 - t1 } } : {}) };
 }

@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -5,6 +6,9 @@ import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCsvText } from '../../../src/engine/data/normalize';
 import { main } from '../../../src/cli/main';
+import { loadDataset } from '../../../src/storage/datasets';
+import { importFiles } from '../../../src/storage/sources/file-import';
+import { freshDb } from '../storage/helpers';
 
 const REAL = resolve(__dirname, '../../../../shared/data/real');
 let dir: string;
@@ -72,6 +76,33 @@ describe('qe import', () => {
     const meta = JSON.parse(await readFile(join(out, 'MSFT_1d.meta.json'), 'utf8'));
     expect(meta.n_bars).toBe(rows.length);
     expect(meta.quality_status).toBe('warn');
+  });
+
+  it("the app imports what qe import wrote (folder of Parquet + sidecars) to the same bars, with the sidecar's checksum and source", async () => {
+    const out = join(dir, 'roundtrip');
+    const r = await run(['import', join(REAL, 'intraday/bars_1hour_SPY_AAPL_JPM.csv'), '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const names = (await readdir(out)).sort();
+    const files = await Promise.all(
+      names.map(async (name) => {
+        const buf = await readFile(join(out, name));
+        const bytes = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+        return { name, path: `cache/${name}`, size: bytes.byteLength, lastModified: 0, bytes };
+      }),
+    );
+    const db = await freshDb();
+    const { metas } = await importFiles(db, files, { mode: 'folder', storedAt: '2026-03-01T00:00:00.000Z' });
+    expect(metas.map((m) => m.id)).toEqual(['AAPL|1h', 'JPM|1h', 'SPY|1h']);
+    const expected = importCsvText(await readFile(join(REAL, 'intraday/bars_1hour_SPY_AAPL_JPM.csv'), 'utf8'), { file: 'x.csv' }).tickers;
+    for (const m of metas) {
+      const side = JSON.parse(await readFile(join(out, `${m.ticker}_1h.meta.json`), 'utf8'));
+      expect(m.checksum).toBe(side.checksum);
+      expect(m.source).toContain('source file:bars_1hour_spy_aapl_jpm.csv');
+      const bars = (await loadDataset(db, m.id)).bars;
+      const want = expected.find((t) => t.ticker === m.ticker)!.bars;
+      expect(Array.from(bars.close)).toEqual(Array.from(want.close));
+      expect(Array.from(bars.ts)).toEqual(Array.from(want.ts));
+    }
   });
 
   it('a file that fails to import writes nothing and names the problem', async () => {

@@ -2,6 +2,7 @@
 // quota, cancel, folder layout with sidecars, quality artifacts with offending rows.
 import 'fake-indexeddb/auto';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src/engine/data/errors';
 import { importCsvText } from '../../../src/engine/data/normalize';
@@ -93,21 +94,22 @@ describe('import: formats on real files', () => {
     }
   });
 
-  it('imports Parquet through the injected reader (DuckDB in the worker) and names the file when it fails', async () => {
+  it('imports Parquet in-process (hyparquet, no DuckDB) and names the file when it is not Parquet', async () => {
     const db = await freshDb();
-    const table = tableFromArrays({ ticker: ['QQQ', 'QQQ'], ts_utc: ['2024-01-02T14:30:00Z', '2024-01-02T15:30:00Z'], close: Float64Array.from([1, 2]), open: Float64Array.from([1, 2]), high: Float64Array.from([1, 2]), low: Float64Array.from([1, 2]), volume: Float64Array.from([5, 6]) });
-    const seen: string[] = [];
-    const readers = {
-      readParquet: async (bytes: Uint8Array, file: string) => {
-        seen.push(`${file}:${bytes.byteLength}`);
-        return table;
-      },
-    };
-    const f: ImportFileData = { name: 'qqq.parquet', path: 'qqq.parquet', size: 4, lastModified: 0, bytes: new Uint8Array([80, 65, 82, 49]).buffer };
-    const { metas } = await importFiles(db, [f], opts, undefined, readers);
-    expect(seen).toEqual(['qqq.parquet:4']);
-    expect(metas.map((m) => [m.id, m.rows])).toEqual([['QQQ|1h', 2]]);
-    await expect(importFiles(db, [f], opts)).rejects.toThrow(/^qqq\.parquet: Parquet files can only be imported in the data worker/);
+    const f = (name: string, buf: ArrayBuffer): ImportFileData => ({ name, path: name, size: buf.byteLength, lastModified: 0, bytes: buf });
+    const pq = parquetWriteBuffer({
+      columnData: [
+        { name: 'ticker', data: ['QQQ', 'QQQ'], type: 'STRING' },
+        { name: 'ts_utc', data: [new Date('2024-01-02T14:30:00Z'), new Date('2024-01-02T15:30:00Z')], type: 'TIMESTAMP' },
+        ...['open', 'high', 'low', 'close'].map((name) => ({ name, data: Float64Array.from([1, 2]), type: 'DOUBLE' as const })),
+        { name: 'volume', data: Float64Array.from([5, 6]), type: 'DOUBLE' },
+      ],
+    });
+    const { metas } = await importFiles(db, [f('qqq.parquet', pq)], opts);
+    expect(metas.map((m) => [m.id, m.rows, m.first])).toEqual([['QQQ|1h', 2, '2024-01-02T14:30:00.000Z']]);
+    await expect(importFiles(db, [f('bad.parquet', new Uint8Array([80, 65, 82, 49]).buffer)], opts)).rejects.toThrow(
+      /^bad\.parquet: not a readable Parquet file/,
+    );
   });
 
   it('rejects files it cannot read, naming the file', async () => {
