@@ -10,6 +10,7 @@ import { IV_BENCH_STAGES } from './iv-stages';
 import { FEATURE_REGIME_BENCH_STAGES } from './features-regime-stages';
 import { REGIME_BENCH_STAGES } from './regime-stages';
 import { BACKTEST_BENCH_STAGES } from './backtest-stages';
+import { MODEL_BENCH_STAGES } from './models-stages';
 
 export interface BenchStage {
   /** e.g. "data.import_quality_31" */
@@ -29,4 +30,5 @@ export const BENCH_STAGES: BenchStage[] = [
   ...FEATURE_REGIME_BENCH_STAGES,
   ...REGIME_BENCH_STAGES,
   ...BACKTEST_BENCH_STAGES,
+  ...MODEL_BENCH_STAGES,
 ];

@@ -11,6 +11,8 @@ import { metricsCommand } from './metrics';
 import { normalizeCommand } from './normalize';
 import { qualityCommand } from './quality';
 import { importCommand } from './import';
+import { trainCommand } from './train';
+import { predictCommand } from './predict';
 
 /** Every `qe` sub-command, in the order `qe --help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [benchCommand, metricsCommand, qualityCommand, normalizeCommand, importCommand, featuresCommand, regimeCommand, optionsPriceCommand, optionsIvCommand, sviCommand, hestonCommand, ivSurfaceCommand, backtestCommand];
+export const COMMANDS: readonly Command[] = [benchCommand, metricsCommand, qualityCommand, normalizeCommand, importCommand, featuresCommand, regimeCommand, optionsPriceCommand, optionsIvCommand, sviCommand, hestonCommand, ivSurfaceCommand, backtestCommand, trainCommand, predictCommand];
