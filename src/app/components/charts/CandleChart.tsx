@@ -5,8 +5,7 @@ import { errorMessage } from '../../lib/trace';
 import { ErrorPanel } from '../ErrorPanel';
 import { LoadingState } from '../LoadingState';
 import type { CandleHandle, CandleView } from './candleChart';
-
-const RESIZE_DEBOUNCE_MS = 150;
+import { observeWidth } from '../../lib/observe-width';
 
 export interface CandleChartProps {
   title: string;
@@ -33,8 +32,7 @@ export function CandleChart(props: CandleChartProps): JSX.Element {
   const height = () => props.height ?? 380;
   let box: HTMLDivElement | undefined;
   let handle: CandleHandle | undefined;
-  let observer: ResizeObserver | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopObserving: (() => void) | undefined;
   let disposed = false;
 
   const mount = () => {
@@ -52,17 +50,7 @@ export function CandleChart(props: CandleChartProps): JSX.Element {
         );
         props.ref?.({ showRange: (f, t) => handle?.showRange(f, t) });
         setStatus('ready');
-        let lastWidth = width;
-        observer = new ResizeObserver((entries) => {
-          const w = Math.floor(entries[0]?.contentRect.width ?? lastWidth);
-          if (w === lastWidth || w < 100) return;
-          clearTimeout(timer);
-          timer = setTimeout(() => {
-            lastWidth = w;
-            handle?.resize(w, height());
-          }, RESIZE_DEBOUNCE_MS);
-        });
-        observer.observe(box);
+        stopObserving = observeWidth(box, width, 100, (w) => handle?.resize(w, height()));
       },
       (e) => {
         if (disposed) return;
@@ -75,8 +63,7 @@ export function CandleChart(props: CandleChartProps): JSX.Element {
   onMount(mount);
   onCleanup(() => {
     disposed = true;
-    clearTimeout(timer);
-    observer?.disconnect();
+    stopObserving?.();
     props.ref?.(null);
     handle?.destroy();
   });

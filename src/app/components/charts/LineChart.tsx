@@ -6,11 +6,11 @@ import { errorMessage } from '../../lib/trace';
 import { ErrorPanel } from '../ErrorPanel';
 import { LoadingState } from '../LoadingState';
 import type { ChartHandle, ChartSeries } from './uplotChart';
+import { observeWidth } from '../../lib/observe-width';
 
 export type { ChartSeries };
 
 const TABLE_ROWS = 50;
-const RESIZE_DEBOUNCE_MS = 150;
 
 export interface LineChartProps {
   /** chart title (also the text alternative's title) */
@@ -44,8 +44,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
 
   let box: HTMLDivElement | undefined;
   let handle: ChartHandle | undefined;
-  let observer: ResizeObserver | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopObserving: (() => void) | undefined;
   let disposed = false;
 
   const mount = () => {
@@ -62,17 +61,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
           height(),
         );
         setStatus('ready');
-        let lastWidth = width;
-        observer = new ResizeObserver((entries) => {
-          const w = Math.floor(entries[0]?.contentRect.width ?? lastWidth);
-          if (w === lastWidth || w < 50) return;
-          clearTimeout(timer);
-          timer = setTimeout(() => {
-            lastWidth = w;
-            handle?.resize(w, height());
-          }, RESIZE_DEBOUNCE_MS);
-        });
-        observer.observe(box);
+        stopObserving = observeWidth(box, width, 50, (w) => handle?.resize(w, height()));
       },
       (e) => {
         if (disposed) return;
@@ -85,8 +74,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
   onMount(mount);
   onCleanup(() => {
     disposed = true;
-    clearTimeout(timer);
-    observer?.disconnect();
+    stopObserving?.();
     handle?.destroy();
   });
 

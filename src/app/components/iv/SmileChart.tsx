@@ -4,10 +4,9 @@ import { errorMessage } from '../../lib/trace';
 import { ErrorPanel } from '../ErrorPanel';
 import { LoadingState } from '../LoadingState';
 import type { SmileHandle, SmileInput, SmileSeries } from './smileChart';
+import { observeWidth } from '../../lib/observe-width';
 
 export type { SmileSeries };
-
-const RESIZE_DEBOUNCE_MS = 150;
 
 export interface SmileChartProps {
   title: string;
@@ -50,8 +49,7 @@ export function SmileChart(props: SmileChartProps): JSX.Element {
   let box: HTMLDivElement | undefined;
   let handle: SmileHandle | undefined;
   let builtShape = '';
-  let observer: ResizeObserver | undefined;
-  let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopObserving: (() => void) | undefined;
   let frame = 0;
   let disposed = false;
   let mod: typeof import('./smileChart') | undefined;
@@ -80,17 +78,7 @@ export function SmileChart(props: SmileChartProps): JSX.Element {
         mod = m;
         build();
         setStatus('ready');
-        let lastWidth = box.clientWidth;
-        observer = new ResizeObserver((entries) => {
-          const w = Math.floor(entries[0]?.contentRect.width ?? lastWidth);
-          if (w === lastWidth || w < 50) return;
-          clearTimeout(resizeTimer);
-          resizeTimer = setTimeout(() => {
-            lastWidth = w;
-            handle?.resize(w, height());
-          }, RESIZE_DEBOUNCE_MS);
-        });
-        observer.observe(box);
+        stopObserving = observeWidth(box, box.clientWidth, 50, (w) => handle?.resize(w, height()));
       },
       (e) => {
         if (disposed) return;
@@ -119,8 +107,7 @@ export function SmileChart(props: SmileChartProps): JSX.Element {
   onCleanup(() => {
     disposed = true;
     if (frame !== 0) cancelAnimationFrame(frame);
-    clearTimeout(resizeTimer);
-    observer?.disconnect();
+    stopObserving?.();
     handle?.destroy();
   });
 

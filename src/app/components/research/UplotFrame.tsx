@@ -3,10 +3,9 @@ import { errorMessage } from '../../lib/trace';
 import type { ChartHandle } from '../charts/uplotChart';
 import { ErrorPanel } from '../ErrorPanel';
 import { LoadingState } from '../LoadingState';
+import { observeWidth } from '../../lib/observe-width';
 
 type ChartModule = typeof import('../charts/researchCharts');
-
-const RESIZE_DEBOUNCE_MS = 150;
 
 /**
  * Mounts one lazily loaded uPlot chart of the research module: sized by a debounced
@@ -23,8 +22,7 @@ export function UplotFrame(props: {
   const [loadError, setLoadError] = createSignal('');
   let box: HTMLDivElement | undefined;
   let handle: ChartHandle | undefined;
-  let observer: ResizeObserver | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopObserving: (() => void) | undefined;
   let disposed = false;
 
   const mount = () => {
@@ -42,17 +40,7 @@ export function UplotFrame(props: {
           return;
         }
         setStatus('ready');
-        let lastWidth = width;
-        observer = new ResizeObserver((entries) => {
-          const w = Math.floor(entries[0]?.contentRect.width ?? lastWidth);
-          if (w === lastWidth || w < 50) return;
-          clearTimeout(timer);
-          timer = setTimeout(() => {
-            lastWidth = w;
-            handle?.resize(w, props.height);
-          }, RESIZE_DEBOUNCE_MS);
-        });
-        observer.observe(box);
+        stopObserving = observeWidth(box, width, 50, (w) => handle?.resize(w, props.height));
       },
       (e) => {
         if (disposed) return;
@@ -65,8 +53,7 @@ export function UplotFrame(props: {
   onMount(mount);
   onCleanup(() => {
     disposed = true;
-    clearTimeout(timer);
-    observer?.disconnect();
+    stopObserving?.();
     handle?.destroy();
   });
 
