@@ -34,7 +34,20 @@ import type { ChainUploadInfo, OptionChainSummary, StoredOptionChain } from '../
 import type { ArbSviResult, HestonCalibrationResult, HestonSurfaceResult } from './iv/results';
 
 /** Job types known to the runner; each has a handler in the compute worker. */
-export const JOB_TYPES = ['data_load', 'selftest', 'features', 'regime_detect', 'import_files', 'fetch', 'iv_heston', 'iv_arb_svi', 'iv_chain_import', 'iv_heston_calibrate', 'backtest'] as const;
+export const JOB_TYPES = [
+  'data_load',
+  'selftest',
+  'features',
+  'regime_detect',
+  'import_files',
+  'fetch',
+  'iv_heston',
+  'iv_arb_svi',
+  'iv_chain_import',
+  'iv_heston_calibrate',
+  'backtest',
+  // (add new job types above this line, one per line)
+] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 export interface JobRequest {

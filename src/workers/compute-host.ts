@@ -7,6 +7,7 @@ import type { QeDb } from '../storage/db';
 import type { Logger } from '../storage/log/bus';
 import { handlerFor } from './handlers';
 import type { ComputeWorkerApi, JobResult } from './protocol';
+import { localParallelMap } from './shards/local';
 import { createWorkerContext } from './worker-context';
 
 export interface ComputeHostDeps {
@@ -43,13 +44,12 @@ export class ComputeHost implements ComputeWorkerApi {
     });
     this.running.add(jobId);
     try {
+      const shardEnv = { db: this.deps.db, now: this.deps.now, monotonic: this.deps.monotonic, log };
       return await handler(params, ctx, {
+        ...shardEnv,
         jobId,
         manifest,
-        db: this.deps.db,
-        now: this.deps.now,
-        monotonic: this.deps.monotonic,
-        log,
+        parallelMap: localParallelMap(ctx, shardEnv),
       });
     } catch (e) {
       if (!(e instanceof Error && e.name === 'CancelledError')) {

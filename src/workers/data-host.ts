@@ -18,6 +18,7 @@ import type { Logger } from '../storage/log/bus';
 import type { DataWorkerState, SqlResult } from './api';
 import { barsViewSql, datasetsTableSql, duckTableName, planSync, quoteIdent } from './duck-catalog';
 import type { DataWorkerApi } from './protocol';
+import { localParallelMap } from './shards/local';
 import { type TableLike, tableToSqlResult } from './sql-result';
 
 /** The part of a DuckDB connection the host uses. */
@@ -159,13 +160,12 @@ export class DataHost implements DataWorkerApi {
     this.runningJobs.add(jobId);
     try {
       const handler = importFilesJob(files);
+      const shardEnv = { db: this.deps.db, now: this.deps.wallNow ?? Date.now, monotonic: this.deps.now, log };
       return await handler(params, ctx, {
+        ...shardEnv,
         jobId,
         manifest,
-        db: this.deps.db,
-        now: this.deps.wallNow ?? Date.now,
-        monotonic: this.deps.now,
-        log,
+        parallelMap: localParallelMap(ctx, shardEnv),
       });
     } catch (e) {
       if (!(e instanceof Error && e.name === 'CancelledError')) {

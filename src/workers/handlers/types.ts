@@ -15,6 +15,17 @@ export interface HandlerEnv {
   /** monotonic ms (for measuring durations) */
   monotonic(): number;
   log: Logger;
+  /**
+   * Runs shard `task` (see ../shards) over `inputs` — on idle pool workers and on this one —
+   * and resolves with the outputs in input order. Cancelling the job stops outstanding shards.
+   * Without idle workers it simply runs them here one by one.
+   */
+  parallelMap<I, O>(task: string, inputs: readonly I[], opts?: ParallelMapOptions): Promise<O[]>;
+}
+
+export interface ParallelMapOptions {
+  /** called after each finished shard (for progress) */
+  onShardDone?: (done: number, total: number) => void;
 }
 
 export type JobHandler = (params: { [k: string]: Json }, ctx: JobContext, env: HandlerEnv) => Promise<JobResult>;

@@ -15,7 +15,8 @@ const ROOT = resolve(import.meta.dirname, '../../..');
  * developer's `npm run build`) must not swap files under a running test, and a test run must not
  * replace the developer's dist/.
  */
-export const E2E_DIST = resolve(ROOT, '.cache/e2e-dist');
+// QE_E2E_DIST lets parallel runs (several engineers on one machine) build into their own folder.
+export const E2E_DIST = resolve(ROOT, process.env.QE_E2E_DIST ?? '.cache/e2e-dist');
 
 function findChromium(): string {
   const candidates = process.env.CHROME_PATH ? [process.env.CHROME_PATH] : CHROMIUM_CANDIDATES;
