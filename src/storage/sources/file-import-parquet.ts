@@ -19,7 +19,7 @@ class ZstdError extends Error {
   override name = 'ZstdError';
 }
 
-function decodeZstd(input: Uint8Array, outputLength: number): Uint8Array {
+export function decodeZstd(input: Uint8Array, outputLength: number): Uint8Array {
   try {
     const out = zstdDecompress(input, new Uint8Array(outputLength));
     if (out.length !== outputLength) throw new Error(`decoded ${out.length} bytes, the page header says ${outputLength}`);
@@ -31,7 +31,7 @@ function decodeZstd(input: Uint8Array, outputLength: number): Uint8Array {
 import { ARROW_TYPE, type ArrowFieldLike, type ArrowTableLike, ColumnarInputError, planColumns } from './file-import-arrow';
 
 /** Codecs this reader decodes (hyparquet: none, Snappy; fzstd: ZSTD). */
-const DECODED_CODECS = new Set(['UNCOMPRESSED', 'SNAPPY', 'ZSTD']);
+export const DECODED_CODECS = new Set(['UNCOMPRESSED', 'SNAPPY', 'ZSTD']);
 
 function floorDiv(x: bigint, d: bigint): number {
   const q = x / d;
@@ -39,7 +39,7 @@ function floorDiv(x: bigint, d: bigint): number {
 }
 
 /** Timestamps and dates as epoch ms (numbers), not Date objects: the importer wants numbers. */
-const PARSERS = {
+export const PARSERS = {
   timestampFromMilliseconds: (ms: bigint) => Number(ms),
   timestampFromMicroseconds: (us: bigint) => floorDiv(us, 1000n),
   timestampFromNanoseconds: (ns: bigint) => floorDiv(ns, 1_000_000n),
@@ -132,7 +132,7 @@ class ChunkedColumn {
   }
 }
 
-function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+export function asArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
   return bytes.slice().buffer as ArrayBuffer;
 }

@@ -18,6 +18,7 @@ import {
   type StoredOptionChain,
 } from '../../storage/option-chains';
 import { parseOptionChainCsv } from '../../storage/sources/option-chain-csv';
+import { looksLikeParquet, parquetTableToCsvText } from '../../storage/sources/parquet-table-text';
 import { buildStoredChain } from '../iv/chain-build';
 import {
   type ArbSviResult,
@@ -141,7 +142,12 @@ export const ivChainImportHandler: JobHandler = async (params, ctx, env) => {
   const db = await env.db();
   ctx.progress(0, `Reading ${p.fileName}`);
   const upload = await getChainUpload(db, p.uploadId);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(upload.bytes);
+  const bytes = new Uint8Array(upload.bytes);
+  // Parquet chains are read column-wise and handed to the same CSV parser, so both formats
+  // share every header variant, check and error message.
+  const text = looksLikeParquet(bytes)
+    ? await parquetTableToCsvText(bytes, p.fileName)
+    : new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   await checkpoint(ctx);
   ctx.progress(0.05, 'Parsing quotes');
   const parsed = parseOptionChainCsv(text, {

@@ -148,11 +148,11 @@ export function ChainImport(props: ChainImportProps): JSX.Element {
       </div>
       <div class="iv-import">
         <label class="field">
-          <span>Chain file (CSV)</span>
+          <span>Chain file (CSV or Parquet)</span>
           <input
             ref={fileInput}
             type="file"
-            accept=".csv,text/csv"
+            accept=".csv,text/csv,.parquet,.pq"
             data-testid="iv-chain-file"
             onChange={(e) => setFileName(e.currentTarget.files?.[0]?.name ?? '')}
           />
