@@ -55,6 +55,36 @@ describe('Backtest & Risk and S&P Comparison (demo data)', () => {
     expect(await bmKpis.count()).toBe(8);
     expect((await page.locator(`${panel('comparison-metrics')} ${BADGE}`).textContent())?.trim()).toBe('DEMO');
     await page.locator(`${panel('rolling-correlation')} .uplot canvas`).first().waitFor({ timeout: 30_000 });
+
+    // Replay: animates, then stops by itself at the end …
+    await page.getByTestId('bm-replay').click();
+    await page.getByTestId('bm-replay-progress').waitFor({ state: 'visible', timeout: 5_000 });
+    await step(s, 'waiting for the replay to end by itself', () => page.getByTestId('bm-replay').waitFor({ state: 'visible', timeout: 20_000 }));
+    // … and stops when the page is left: no animation frames are requested afterwards.
+    await page.evaluate(() => {
+      const w = window as unknown as { __rafCalls: number };
+      w.__rafCalls = 0;
+      const raf = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) => {
+        w.__rafCalls++;
+        return raf(cb);
+      };
+    });
+    await page.getByTestId('bm-replay').click();
+    await page.getByTestId('bm-replay-stop').waitFor({ state: 'visible', timeout: 5_000 });
+    const rafIn500ms = async () => {
+      const a = await page.evaluate(() => (window as unknown as { __rafCalls: number }).__rafCalls);
+      await page.waitForTimeout(500);
+      return (await page.evaluate(() => (window as unknown as { __rafCalls: number }).__rafCalls)) - a;
+    };
+    const playing = await rafIn500ms();
+    await page.locator('nav[aria-label="Main"] a', { hasText: 'System Logs' }).click();
+    await page.locator('h1', { hasText: 'System Logs' }).waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(200);
+    const left = await rafIn500ms();
+    // ~30 frames per 500 ms while playing; after leaving only the odd frame other UI asks for
+    expect(playing, 'animation frames while the replay plays').toBeGreaterThanOrEqual(10);
+    expect(left, 'animation frames after leaving the page').toBeLessThanOrEqual(Math.floor(playing / 5));
     expect(s.errors, formatErrors(s.errors)).toEqual([]);
   }, 240_000);
 });

@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import type { BacktestView } from '../../workers/api';
 import { num, pct, reportNum } from '../components/backtest/BacktestResults';
 import { comparisonSeries } from '../components/backtest/comparison';
@@ -7,6 +7,7 @@ import { KpiCard } from '../components/KpiCard';
 import { PageHeader } from '../components/PageHeader';
 import { Panel, type PanelState } from '../components/Panel';
 import { formatNumber, formatPercent } from '../lib/format';
+import { createReplay } from '../lib/replay';
 import { pageById } from '../pages';
 import { useApp } from '../state/app';
 import { createLoader } from '../state/loader';
@@ -84,6 +85,32 @@ export default function BenchmarkPage(): JSX.Element {
     </div>
   );
   const s = () => series();
+  const points = () => {
+    const r = result();
+    return r.status === 'ready' && r.value ? r.value.data.dates.length : 0;
+  };
+  const replay = createReplay(points);
+  const replayTools = (
+    <div class="field-row">
+      <Show when={replay.notice()}>
+        <span class="hint" role="status">
+          {replay.notice()}
+        </span>
+      </Show>
+      <Show when={replay.playing()} fallback={
+        <button type="button" class="btn btn-sm" data-testid="bm-replay" onClick={replay.start} disabled={points() < 3}>
+          Replay
+        </button>
+      }>
+        <span class="hint" aria-live="off" data-testid="bm-replay-progress">
+          {`${replay.revealed() ?? 0} / ${points()}`}
+        </span>
+        <button type="button" class="btn btn-sm" data-testid="bm-replay-stop" onClick={replay.stop}>
+          Stop
+        </button>
+      </Show>
+    </div>
+  );
   return (
     <div class="page">
       <PageHeader title={page.title} subtitle="Strategy vs benchmark performance analysis" />
@@ -101,10 +128,11 @@ export default function BenchmarkPage(): JSX.Element {
           </div>
         )}
       </Panel>
-      <Panel<BacktestView> title="Equity Comparison" state={state()}>
+      <Panel<BacktestView> title="Equity Comparison" state={state()} tools={replayTools}>
         {(v) => (
           <LineChart
             title="Strategy vs benchmark equity"
+            reveal={replay.revealed()}
             x={x(v())}
             series={[
               { label: 'Strategy', y: Float64Array.from(v().equity), color: '#3b82f6' },

@@ -1,4 +1,4 @@
-import { createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
 import { toCsv } from '../../lib/csv';
 import { formatNumber } from '../../lib/format';
 import { summarizeSeries } from '../../lib/series';
@@ -25,6 +25,8 @@ export interface LineChartProps {
   formatX?: (ms: number) => string;
   /** file name of the "Download CSV" of the full series */
   csvName?: string;
+  /** replay: draw only the first n points on the full-period axes (undefined/null = all) */
+  reveal?: number | null;
 }
 
 const isoDate = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : '—');
@@ -72,6 +74,10 @@ export function LineChart(props: LineChartProps): JSX.Element {
   };
 
   onMount(mount);
+  createEffect(() => {
+    const n = props.reveal ?? null;
+    if (status() === 'ready') handle?.reveal?.(n);
+  });
   onCleanup(() => {
     disposed = true;
     stopObserving?.();

@@ -26,6 +26,8 @@ export interface ChartInput {
 
 export interface ChartHandle {
   resize(width: number, height: number): void;
+  /** shows only the first `count` points (null = all) on unchanged scales — for replays */
+  reveal?(count: number | null): void;
   destroy(): void;
 }
 
@@ -77,7 +79,9 @@ function sample(input: ChartInput, from: number, to: number, width: number): uPl
 export function createChart(el: HTMLElement, input: ChartInput, width: number, height: number): ChartHandle {
   const fmt = input.formatY ?? ((v: number) => v.toFixed(2));
   let resampling = false;
-  const full = () => sample(input, 0, input.x.length, Math.max(50, Math.floor(width)));
+  // points shown (a replay shows a growing prefix); zoom re-sampling never reaches past it
+  let limit = input.x.length;
+  const full = () => sample(input, 0, limit, Math.max(50, Math.floor(width)));
 
   const opts: uPlot.Options = {
     width,
@@ -115,10 +119,10 @@ export function createChart(el: HTMLElement, input: ChartInput, width: number, h
           const max = u.scales.x.max;
           if (min === undefined || max === undefined || min === null || max === null) return;
           const from = Math.max(0, lowerBound(input.x, min * 1000) - 1);
-          const to = Math.min(input.x.length, lowerBound(input.x, max * 1000) + 1);
+          const to = Math.min(limit, lowerBound(input.x, max * 1000) + 1);
           resampling = true;
           try {
-            const isFull = from === 0 && to === input.x.length;
+            const isFull = from === 0 && to === limit;
             u.setData(isFull ? full() : sample(input, from, to, Math.max(50, Math.floor(u.width))), false);
           } finally {
             resampling = false;
@@ -132,6 +136,19 @@ export function createChart(el: HTMLElement, input: ChartInput, width: number, h
     resize(w, h) {
       width = w;
       plot.setSize({ width: w, height: h });
+    },
+    reveal(count) {
+      const next = count === null ? input.x.length : Math.max(1, Math.min(input.x.length, count));
+      if (next === limit) return;
+      limit = next;
+      resampling = true;
+      try {
+        // keep the scales: the axes stay put while the lines grow
+        plot.setData(full(), false);
+        plot.redraw();
+      } finally {
+        resampling = false;
+      }
     },
     destroy() {
       plot.destroy();
