@@ -46,6 +46,7 @@ export const JOB_TYPES = [
   'iv_chain_import',
   'iv_heston_calibrate',
   'backtest',
+  'sweep',
   // (add new job types above this line, one per line)
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
@@ -373,6 +374,45 @@ export interface BacktestRunSummary {
   error?: string;
 }
 
+/** Normalised params of a `sweep` job (dual-SMA grid over the tickers' common dates). */
+export interface SweepParams {
+  datasetIds: string[];
+  fast: { from: number; to: number; step: number };
+  slow: { from: number; to: number; step: number };
+  /** cost per unit of weight traded, basis points */
+  costBps: number;
+  /** bars between the crossover and the position (1 = traded at the next close) */
+  lag: number;
+  /** blocks for the CSCV probability of backtest overfitting */
+  pboBlocks: number;
+}
+
+/** A stored sweep (artifact `sweep/<manifestId>`): metrics per combination, grid order. */
+export interface SweepView {
+  params: SweepParams;
+  tickers: string[];
+  /** common dates used (first, last) and their count */
+  firstDate: string;
+  lastDate: string;
+  rows: number;
+  fast: number[];
+  slow: number[];
+  sharpe: (number | null)[];
+  totalReturn: (number | null)[];
+  maxDrawdown: (number | null)[];
+  trades: number[];
+  best: { index: number; fast: number; slow: number; sharpe: number; trials: number; dsr: number | null; dsrPValue: number | null; pbo: number | null };
+  /** shards the combinations were split into, and the throughput */
+  shards: number;
+  barStepsPerSecond: number;
+  elapsedMs: number;
+  inputs: ResultInput[];
+  warnings: string[];
+  engineVersion: string;
+  manifestId: string;
+  computedAt: string;
+}
+
 export interface Backend {
   /** Opens storage, runs migrations, marks interrupted jobs, configures logging once. Idempotent. */
   boot(): Promise<BootInfo>;
@@ -473,4 +513,6 @@ export interface Backend {
   listBacktestRuns(): Promise<BacktestRunSummary[]>;
   /** A stored backtest by job id, result key or 'latest' (newest succeeded run); null when none. */
   getBacktestResult(runId: string): Promise<Envelope<BacktestView> | null>;
+  /** A stored parameter sweep by job id or 'latest'; null when none. */
+  getSweepResult(runId: string): Promise<Envelope<SweepView> | null>;
 }

@@ -49,6 +49,23 @@ describe('Backtest & Risk and S&P Comparison (demo data)', () => {
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.getByTestId('bt-trades-csv').click()]);
     expect(download.suggestedFilename()).toBe('trades.csv');
 
+    // Parameter sweep: a small grid over two tickers, run as a sharded job.
+    await page.getByRole('tab', { name: 'Parameter Sweep' }).click();
+    const sweepTickers = page.locator('[data-testid^="sweep-ticker-"]');
+    await sweepTickers.first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('section[data-testid="panel-sweep-results"] [data-testid="empty-state"]').waitFor({ timeout: 10_000 });
+    await sweepTickers.nth(0).check();
+    await sweepTickers.nth(1).check();
+    await page.getByTestId('sweep-fast-step').fill('10');
+    await page.getByTestId('sweep-fast-step').dispatchEvent('change');
+    await page.getByTestId('sweep-slow-step').fill('30');
+    await page.getByTestId('sweep-slow-step').dispatchEvent('change');
+    await page.getByTestId('run-sweep').click();
+    await step(s, 'waiting for the sweep heatmap', () => page.getByTestId('sweep-heatmap').waitFor({ timeout: 90_000 }));
+    expect((await page.locator(`${panel('sweep-results')} ${BADGE}`).textContent())?.trim()).toBe('DEMO');
+    expect(await page.locator('[data-testid="sweep-top"] tbody tr').count()).toBeGreaterThan(5);
+    expect(await page.locator('[data-testid="sweep-kpis"] .kpi-card').count()).toBe(6);
+
     await gotoApp(s, '/benchmark-comparison');
     const bmKpis = page.locator('[data-testid="bm-kpis"] .kpi-card');
     await step(s, 'waiting for the comparison cards', () => bmKpis.first().waitFor({ state: 'visible', timeout: 30_000 }));

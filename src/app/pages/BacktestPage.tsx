@@ -2,6 +2,7 @@ import { createEffect, createMemo, createSignal, For, type JSX, Match, on, Show,
 import type { BacktestRunSummary } from '../../workers/api';
 import { BacktestForm, type BacktestSubmission } from '../components/backtest/BacktestForm';
 import { EquityPanels, RiskPanels, TradesPanel, ValidationPanel } from '../components/backtest/BacktestResults';
+import { SweepPanel } from '../components/backtest/SweepPanel';
 import { JobMonitor } from '../components/JobMonitor';
 import { PageHeader } from '../components/PageHeader';
 import { Panel, type PanelState } from '../components/Panel';
@@ -16,11 +17,12 @@ import { useApp } from '../state/app';
 import { createLoader } from '../state/loader';
 import { empty, GO_DATA, NO_BACKTEST } from './common';
 
-type BtTab = 'equity' | 'risk' | 'trades';
+type BtTab = 'equity' | 'risk' | 'trades' | 'sweep';
 const TABS: readonly TabDef<BtTab>[] = [
   { id: 'equity', label: 'Equity Curve' },
   { id: 'risk', label: 'Risk Metrics' },
   { id: 'trades', label: 'Trade Analysis' },
+  { id: 'sweep', label: 'Parameter Sweep' },
 ];
 
 function runSummary(r: BacktestRunSummary): string {
@@ -89,6 +91,11 @@ export default function BacktestPage(): JSX.Element {
     const daily = d.value.filter((m) => m.timeframe === '1d');
     const meta = { mode: combineModes(daily.map((m) => modeForOrigin(m.origin))), generatedAt: new Date(app.now()).toISOString(), asOf: null, source: 'local dataset catalog', staleness: null, warnings: [] };
     return { kind: 'ready', envelope: { data: d.value, meta } };
+  };
+
+  const readyDatasets = () => {
+    const d = datasets();
+    return d.status === 'ready' ? d.value : [];
   };
 
   const resultState = (): PanelState => {
@@ -171,6 +178,11 @@ export default function BacktestPage(): JSX.Element {
               </Match>
               <Match when={t === 'trades'}>
                 <TradesPanel state={resultState()} />
+              </Match>
+              <Match when={t === 'sweep'}>
+                <Show when={configState().kind === 'ready'} fallback={<Panel title="Sweep Configuration" state={configState()} />}>
+                  <SweepPanel datasets={readyDatasets()} />
+                </Show>
               </Match>
             </Switch>
           )}

@@ -7,7 +7,7 @@ import type { DatasetMeta, Envelope, JobRecord } from '../../engine/contracts';
 import { getArtifact } from '../../storage/artifacts';
 import { getDatasetMeta } from '../../storage/catalog';
 import type { QeDb } from '../../storage/db';
-import type { BacktestRunSummary, BacktestView } from '../api';
+import type { BacktestRunSummary, BacktestView, SweepView } from '../api';
 import { resultEnvelope } from '../research-results';
 
 export class BacktestResultError extends Error {
@@ -88,5 +88,39 @@ export function createBacktestOps(deps: { ready: () => Promise<QeDb>; now: () =>
         ...(jid ? { jobId: jid } : {}),
       });
     },
+
+    async getSweepResult(runId: string): Promise<Envelope<SweepView> | null> {
+      const database = await deps.ready();
+      const jobs = (await deps.listJobs(500)).filter((j) => j.type === 'sweep');
+      const job = runId === 'latest' ? jobs.find((j) => j.status === 'succeeded' && j.resultKey) : jobs.find((j) => j.id === runId);
+      if (!job?.resultKey) return null;
+      const rec = await getArtifact(database, job.resultKey);
+      if (!rec) return null;
+      const view = readSweepView(rec.value, job.resultKey);
+      const current = new Map<string, DatasetMeta | undefined>(
+        await Promise.all(view.inputs.map(async (i) => [i.datasetId, await getDatasetMeta(database, i.datasetId)] as const)),
+      );
+      return resultEnvelope(view, {
+        now: deps.now(),
+        current,
+        source: `dual-SMA sweep of ${view.tickers.join(', ')} (${view.fast.length} combinations)`,
+        asOf: `${view.lastDate}T00:00:00.000Z`,
+        jobId: job.id,
+      });
+    },
   };
+}
+
+/** Structural check of a stored sweep (per-combination columns of equal length). */
+export function readSweepView(value: unknown, key: string): SweepView {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BacktestResultError(key, 'is not an object');
+  const v = value as Partial<SweepView>;
+  if (!Array.isArray(v.fast) || !Array.isArray(v.slow)) throw new BacktestResultError(key, 'has no grid');
+  const n = v.fast.length;
+  for (const f of ['slow', 'sharpe', 'totalReturn', 'maxDrawdown', 'trades'] as const) {
+    const col = v[f];
+    if (!Array.isArray(col) || col.length !== n) throw new BacktestResultError(key, `${f} must have ${n} entries`);
+  }
+  if (!v.best || !Array.isArray(v.inputs) || typeof v.manifestId !== 'string') throw new BacktestResultError(key, 'best, inputs or manifestId missing');
+  return v as SweepView;
 }

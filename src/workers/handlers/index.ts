@@ -20,6 +20,7 @@ export const HANDLER_LOADERS: Record<JobType, () => Promise<JobHandler>> = {
   iv_chain_import: () => import('./iv').then((m) => m.ivChainImportHandler),
   iv_heston_calibrate: () => import('./iv').then((m) => m.ivHestonCalibrateHandler),
   backtest: () => import('./backtest').then((m) => m.backtestHandler),
+  sweep: () => import('./sweep').then((m) => m.sweepHandler),
 };
 
 export class UnknownJobTypeError extends Error {

@@ -20,7 +20,9 @@ export interface ShardEnv {
 export type ShardFn = (input: unknown, ctx: JobContext, env: ShardEnv) => Promise<unknown>;
 
 /** Task name → shard module. Owners add one line each. */
-export const SHARD_LOADERS: Record<string, () => Promise<ShardFn>> = {};
+export const SHARD_LOADERS: Record<string, () => Promise<ShardFn>> = {
+  sweep_chunk: () => import('./sweep-chunk').then((m) => m.sweepChunkShard),
+};
 
 export class UnknownShardTaskError extends Error {
   constructor(task: string) {
