@@ -1,11 +1,8 @@
-import { createSignal, type JSX, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, type JSX } from 'solid-js';
 import type { Bars } from '../../../engine/contracts';
 import { formatInt, formatNumber } from '../../lib/format';
-import { errorMessage } from '../../lib/trace';
-import { ErrorPanel } from '../ErrorPanel';
-import { LoadingState } from '../LoadingState';
 import type { CandleHandle, CandleView } from './candleChart';
-import { observeWidth } from '../../lib/observe-width';
+import { ChartOverlay, createLazyChart } from './lazy-chart';
 
 export interface CandleChartProps {
   title: string;
@@ -21,51 +18,23 @@ const when = (ms: number, daily: boolean) =>
   Number.isFinite(ms) ? (daily ? new Date(ms).toISOString().slice(0, 10) : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}Z`) : '—';
 
 /**
- * Candlestick + volume chart (uPlot, loaded lazily), sized by a debounced ResizeObserver and
- * destroyed on unmount. Keyboard: focus it, then ←/→ pan, +/− zoom, Home all, End latest.
+ * Candlestick + volume chart (uPlot; life cycle from createLazyChart). Keyboard: focus it, then ←/→ pan, +/− zoom, Home all, End latest.
  * Its text alternative states the range shown and the aggregation.
  */
 export function CandleChart(props: CandleChartProps): JSX.Element {
-  const [status, setStatus] = createSignal<'loading' | 'ready' | 'error'>('loading');
-  const [loadError, setLoadError] = createSignal('');
   const [view, setView] = createSignal<CandleView | null>(null);
   const height = () => props.height ?? 380;
-  let box: HTMLDivElement | undefined;
-  let handle: CandleHandle | undefined;
-  let stopObserving: (() => void) | undefined;
-  let disposed = false;
-
-  const mount = () => {
-    setStatus('loading');
-    import('./candleChart').then(
-      (mod) => {
-        if (disposed || !box) return;
-        box.replaceChildren();
-        const width = Math.max(200, Math.floor(box.clientWidth));
-        handle = mod.createCandleChart(
-          box,
-          { bars: props.bars, daily: props.daily, initialBars: props.initialBars, onView: setView },
-          width,
-          height(),
-        );
-        props.ref?.({ showRange: (f, t) => handle?.showRange(f, t) });
-        setStatus('ready');
-        stopObserving = observeWidth(box, width, 100, (w) => handle?.resize(w, height()));
-      },
-      (e) => {
-        if (disposed) return;
-        setLoadError(`Chart module failed to load: ${errorMessage(e)}`);
-        setStatus('error');
-      },
-    );
-  };
-
-  onMount(mount);
-  onCleanup(() => {
-    disposed = true;
-    stopObserving?.();
-    props.ref?.(null);
-    handle?.destroy();
+  const chart = createLazyChart<typeof import('./candleChart'), CandleHandle>({
+    title: props.title,
+    load: () => import('./candleChart'),
+    create: (mod, el, width) => {
+      const h = mod.createCandleChart(el, { bars: props.bars, daily: props.daily, initialBars: props.initialBars, onView: setView }, width, height());
+      props.ref?.({ showRange: (f, t) => h.showRange(f, t) });
+      return h;
+    },
+    resize: (h, w) => h.resize(w, height()),
+    minWidth: 200,
+    onDispose: () => props.ref?.(null),
   });
 
   const summary = () => {
@@ -81,7 +50,7 @@ export function CandleChart(props: CandleChartProps): JSX.Element {
     <figure class="chart candle-chart" style={{ margin: 0 }} aria-label={props.title}>
       <div class="chart-box" style={{ 'min-height': `${height()}px` }}>
         <div
-          ref={box}
+          ref={chart.box}
           role="application"
           aria-roledescription="chart"
           // biome-ignore lint/a11y/noNoninteractiveTabindex: the chart takes keyboard pan/zoom (role application)
@@ -90,16 +59,7 @@ export function CandleChart(props: CandleChartProps): JSX.Element {
           aria-label={`${props.title}: ←/→ pan, + and − zoom, Home shows all bars, End the latest`}
           data-testid="candle-chart"
         />
-        <Show when={status() === 'loading'}>
-          <div style={{ position: 'absolute', inset: 0 }}>
-            <LoadingState label={`Loading chart ${props.title}`} />
-          </div>
-        </Show>
-        <Show when={status() === 'error'}>
-          <div style={{ position: 'absolute', inset: 0 }}>
-            <ErrorPanel title="Chart unavailable" message={loadError()} retry={mount} />
-          </div>
-        </Show>
+        <ChartOverlay chart={chart} title={props.title} />
       </div>
       <figcaption class="chart-summary" data-testid="candle-summary">
         <span>

@@ -1,12 +1,9 @@
-import { createEffect, createSignal, For, type JSX, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, For, type JSX, Show } from 'solid-js';
 import { toCsv } from '../../lib/csv';
 import { formatNumber } from '../../lib/format';
 import { summarizeSeries } from '../../lib/series';
-import { errorMessage } from '../../lib/trace';
-import { ErrorPanel } from '../ErrorPanel';
-import { LoadingState } from '../LoadingState';
 import type { ChartHandle, ChartSeries } from './uplotChart';
-import { observeWidth } from '../../lib/observe-width';
+import { ChartOverlay, createLazyChart } from './lazy-chart';
 
 export type { ChartSeries };
 
@@ -32,56 +29,26 @@ export interface LineChartProps {
 const isoDate = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : '—');
 
 /**
- * One uPlot line chart per panel: loaded lazily, sized by a debounced ResizeObserver,
- * destroyed on unmount. Comes with its text alternative: a one-line summary and a
- * "View data" toggle showing the latest rows as a table (full series as CSV).
+ * One uPlot line chart per panel (life cycle from createLazyChart). Comes with its text
+ * alternative: a one-line summary and a "View data" toggle showing the latest rows as a
+ * table (full series as CSV).
  */
 export function LineChart(props: LineChartProps): JSX.Element {
-  const [status, setStatus] = createSignal<'loading' | 'ready' | 'error'>('loading');
-  const [loadError, setLoadError] = createSignal('');
   const [showData, setShowData] = createSignal(false);
   const height = () => props.height ?? 320;
   const fmtX = () => props.formatX ?? isoDate;
   const fmtY = (v: number) => (props.formatY ? props.formatY(v) : formatNumber(v));
 
-  let box: HTMLDivElement | undefined;
-  let handle: ChartHandle | undefined;
-  let stopObserving: (() => void) | undefined;
-  let disposed = false;
-
-  const mount = () => {
-    setStatus('loading');
-    import('./uplotChart').then(
-      (mod) => {
-        if (disposed || !box) return;
-        box.replaceChildren();
-        const width = Math.max(100, Math.floor(box.clientWidth));
-        handle = mod.createChart(
-          box,
-          { x: props.x, series: props.series, yLabel: props.yLabel, formatY: props.formatY },
-          width,
-          height(),
-        );
-        setStatus('ready');
-        stopObserving = observeWidth(box, width, 50, (w) => handle?.resize(w, height()));
-      },
-      (e) => {
-        if (disposed) return;
-        setLoadError(`Chart module failed to load: ${errorMessage(e)}`);
-        setStatus('error');
-      },
-    );
-  };
-
-  onMount(mount);
+  const chart = createLazyChart<typeof import('./uplotChart'), ChartHandle>({
+    title: props.title,
+    load: () => import('./uplotChart'),
+    create: (mod, el, width) => mod.createChart(el, { x: props.x, series: props.series, yLabel: props.yLabel, formatY: props.formatY }, width, height()),
+    resize: (h, w) => h.resize(w, height()),
+    minWidth: 100,
+  });
   createEffect(() => {
     const n = props.reveal ?? null;
-    if (status() === 'ready') handle?.reveal?.(n);
-  });
-  onCleanup(() => {
-    disposed = true;
-    stopObserving?.();
-    handle?.destroy();
+    if (chart.status() === 'ready') chart.handle()?.reveal?.(n);
   });
 
   const summary = () =>
@@ -113,21 +80,8 @@ export function LineChart(props: LineChartProps): JSX.Element {
   return (
     <figure class="chart" style={{ margin: 0 }} aria-label={props.title}>
       <div class="chart-box" style={{ 'min-height': `${height()}px` }}>
-        <div ref={box} aria-hidden="true" />
-        <Show when={status() === 'loading'}>
-          <div style={{ position: 'absolute', inset: 0 }}>
-            <LoadingState label={`Loading chart ${props.title}`} />
-          </div>
-        </Show>
-        <Show when={status() === 'error'}>
-          <div style={{ position: 'absolute', inset: 0 }}>
-            <ErrorPanel
-              title="Chart unavailable"
-              message={loadError()}
-              retry={mount}
-            />
-          </div>
-        </Show>
+        <div ref={chart.box} aria-hidden="true" />
+        <ChartOverlay chart={chart} title={props.title} />
       </div>
       <figcaption class="chart-summary">
         <span>

@@ -1,13 +1,10 @@
-import { createEffect, createMemo, createSignal, For, type JSX, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, type JSX, on, Show } from 'solid-js';
 import { exportFileName, toCsv } from '../../lib/csv';
 import { errorMessage } from '../../lib/trace';
-import { ErrorPanel } from '../ErrorPanel';
-import { LoadingState } from '../LoadingState';
+import { ChartOverlay, createLazyChart } from './lazy-chart';
 import type { PointsTrace, SurfaceHandle, SurfaceInput } from './plotlySurface';
 
 export type { PointsTrace };
-
-const RESIZE_DEBOUNCE_MS = 150;
 
 export interface Surface3dProps {
   /** chart title (text alternative) */
@@ -68,16 +65,12 @@ const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
  * text alternative: a summary line and a "View data" table; without WebGL the table is the view.
  */
 export function Surface3d(props: Surface3dProps): JSX.Element {
-  const [status, setStatus] = createSignal<'loading' | 'ready' | 'error' | 'nowebgl'>('loading');
-  const [loadError, setLoadError] = createSignal('');
-  const [showData, setShowData] = createSignal(false);
+  const webgl = hasWebGl();
+  // Without WebGL the data table is the view.
+  const [showData, setShowData] = createSignal(!webgl);
+  const [redrawError, setRedrawError] = createSignal('');
   const height = () => props.height ?? 380;
-  let box: HTMLDivElement | undefined;
-  let handle: SurfaceHandle | undefined;
-  let observer: ResizeObserver | undefined;
-  let resizeTimer: ReturnType<typeof setTimeout> | undefined;
   let frame = 0;
-  let disposed = false;
 
   const input = (): SurfaceInput => ({
     surface: { x: props.x, y: props.y, z: props.z, name: props.title, colorscale: props.colorscale },
@@ -97,66 +90,31 @@ export function Surface3d(props: Surface3dProps): JSX.Element {
     return `IV ${f2(s.min)} %–${f2(s.max)} % over K/S ${f3(x[0])}–${f3(x[x.length - 1])} and T ${f3(y[0])}–${f3(y[y.length - 1])} y · ${s.n} points${s.missing > 0 ? ` (${s.missing} without a value)` : ''}`;
   };
 
-  const mount = () => {
-    if (!hasWebGl()) {
-      setStatus('nowebgl');
-      setShowData(true);
-      return;
-    }
-    setStatus('loading');
-    import('./plotlySurface')
-      .then(async (mod) => {
-        if (disposed || !box) return;
-        box.replaceChildren();
-        handle = await mod.createSurface(box, input());
-        if (disposed) {
-          handle.destroy();
-          return;
-        }
-        setStatus('ready');
-        let lastWidth = box.clientWidth;
-        observer = new ResizeObserver((entries) => {
-          const w = Math.floor(entries[0]?.contentRect.width ?? lastWidth);
-          if (w === lastWidth || w < 50) return;
-          clearTimeout(resizeTimer);
-          resizeTimer = setTimeout(() => {
-            lastWidth = w;
-            handle?.resize();
-          }, RESIZE_DEBOUNCE_MS);
-        });
-        observer.observe(box);
-      })
-      .catch((e: unknown) => {
-        if (disposed) return;
-        setLoadError(`3-D chart failed to load: ${errorMessage(e)}`);
-        setStatus('error');
-      });
-  };
+  const chart = createLazyChart<typeof import('./plotlySurface'), SurfaceHandle>({
+    title: `3-D chart ${props.title}`,
+    load: () => import('./plotlySurface'),
+    create: (mod, el) => mod.createSurface(el, input()),
+    resize: (h) => h.resize(),
+    skip: !webgl,
+    onDispose: () => {
+      if (frame !== 0) cancelAnimationFrame(frame);
+    },
+  });
 
   // Coalesce updates: however many inputs change within a frame, Plotly redraws once.
   createEffect(
     on(input, () => {
-      if (!handle || frame !== 0) return;
+      if (!chart.handle() || frame !== 0) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
-        if (handle && !disposed) {
-          handle.update(input()).catch((e: unknown) => {
-            setLoadError(`3-D chart failed to redraw: ${errorMessage(e)}`);
-            setStatus('error');
-          });
-        }
+        chart
+          .handle()
+          ?.update(input())
+          .catch((e: unknown) => setRedrawError(`3-D chart failed to redraw: ${errorMessage(e)}`));
       });
     }),
   );
 
-  onMount(mount);
-  onCleanup(() => {
-    disposed = true;
-    if (frame !== 0) cancelAnimationFrame(frame);
-    clearTimeout(resizeTimer);
-    observer?.disconnect();
-    handle?.destroy();
-  });
 
   const downloadCsv = () => {
     const rows: (string | number | null)[][] = [];
@@ -177,22 +135,20 @@ export function Surface3d(props: Surface3dProps): JSX.Element {
 
   return (
     <figure class="chart" style={{ margin: 0 }} aria-label={props.title} data-testid={props.testid}>
-      <Show when={status() !== 'nowebgl'}>
+      <Show when={webgl}>
         <div class="chart-box" style={{ height: `${height()}px` }}>
-          <div ref={box} aria-hidden="true" style={{ width: '100%', height: `${height()}px` }} class="surface3d" />
-          <Show when={status() === 'loading'}>
-            <div style={{ position: 'absolute', inset: 0 }}>
-              <LoadingState label={`Loading 3-D chart ${props.title}`} />
-            </div>
-          </Show>
-          <Show when={status() === 'error'}>
-            <div style={{ position: 'absolute', inset: 0 }}>
-              <ErrorPanel title="3-D chart unavailable" message={loadError()} retry={mount} />
-            </div>
-          </Show>
+          <div ref={chart.box} aria-hidden="true" style={{ width: '100%', height: `${height()}px` }} class="surface3d" />
+          <ChartOverlay chart={chart} title={`3-D ${props.title}`} errorTitle="3-D chart unavailable" />
         </div>
+        <Show when={redrawError()}>
+          {(m) => (
+            <p class="hint" role="alert">
+              {m()}
+            </p>
+          )}
+        </Show>
       </Show>
-      <Show when={status() === 'nowebgl'}>
+      <Show when={!webgl}>
         <p class="hint" role="note">
           This browser has WebGL turned off, so the 3-D view cannot be drawn; the table below has every value of the surface.
         </p>
