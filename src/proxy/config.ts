@@ -90,7 +90,9 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig
     maxRedirects: 3,
     cacheMaxBytes: 256 * 1024 * 1024,
     cacheMaxEntries: 5_000,
-    clientRate: { ratePerSec: 10, burst: 40 },
+    // 20/s sustained (1,200/min) covers a browser importing a universe through the proxy;
+    // cache hits are cheap, and misses are bounded separately per upstream below.
+    clientRate: { ratePerSec: 20, burst: 60 },
     // Kalshi's public tier allows ~10 req/s; Yahoo and Stooq publish no limit and block
     // bursts, so stay well below.
     upstreamRate: {

@@ -15,7 +15,19 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-/** Path plus query with secret-named parameters' values replaced (other pairs kept verbatim). */
+/**
+ * Parameters of the proxy's own routes: public identifiers (tickers, ranges, cursors, limits).
+ * A request that carries any other name is refused anyway, but its line is still logged —
+ * with that value hidden, since an unknown name may be a credential pasted by mistake
+ * (`?pass=`, `?pwd=`, `?sig=` do not all look like secrets).
+ */
+const PUBLIC_PARAMS: ReadonlySet<string> = new Set([
+  'ticker', 'interval', 'range', 'period1', 'period2', 'start', 'end',
+  'category', 'cursor', 'limit', 'all', 'series_ticker', 'event_ticker', 'status', 'tickers',
+  'min_close_ts', 'max_close_ts', 'depth', 'start_ts', 'end_ts', 'period_interval',
+]);
+
+/** Path plus query with the values of secret-named and unknown parameters replaced (route parameters kept verbatim). */
 export function redactUrl(pathAndQuery: string): string {
   const q = pathAndQuery.indexOf('?');
   if (q < 0) return pathAndQuery;
@@ -32,7 +44,9 @@ export function redactUrl(pathAndQuery: string): string {
         // Undecodable name: cannot tell what it is, so hide its value.
         return `${rawName}=${REDACTED}`;
       }
-      return isSecretName(name) ? `${rawName}=${REDACTED}` : pair;
+      // A bare unknown word may itself be the pasted credential.
+      if (eq < 0) return PUBLIC_PARAMS.has(name) ? pair : REDACTED;
+      return isSecretName(name) || !PUBLIC_PARAMS.has(name) ? `${rawName}=${REDACTED}` : pair;
     });
   return `${pathAndQuery.slice(0, q)}?${pairs.join('&')}`;
 }

@@ -1,9 +1,13 @@
 import { invalidParam } from './errors';
 
-/** Bars ticker: letters, digits and `. ^ = _ -` (indices `^GSPC`, FX `EURUSD=X`, `BRK-B`). */
-export const TICKER_RE = /^[A-Za-z0-9.^=_-]{1,20}$/;
+/**
+ * Bars ticker: letters, digits and `. ^ = _ -` (indices `^GSPC`, FX `EURUSD=X`, `BRK-B`).
+ * Never `.` or `..`: tickers become upstream path segments, where those are dot-segments
+ * that URL parsing resolves (`/chart/..` → another upstream path).
+ */
+export const TICKER_RE = /^(?!\.{1,2}$)[A-Za-z0-9.^=_-]{1,20}$/;
 /** Kalshi series/event/market tickers, e.g. `KXHIGHNY-24NOV29-B55.5` (longer than stock tickers). */
-export const KALSHI_TICKER_RE = /^[A-Za-z0-9._-]{1,64}$/;
+export const KALSHI_TICKER_RE = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,64}$/;
 /** Kalshi pagination cursors are opaque base64-like tokens. */
 export const CURSOR_RE = /^[A-Za-z0-9+/=_.-]{1,512}$/;
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;

@@ -40,6 +40,11 @@ const RETRY_AFTER_MAX_SEC = 3600;
 export function upstreamUrl(base: string, path: string, query: Record<string, string | undefined> = {}): URL {
   if (!path.startsWith('/')) throw new Error(`upstream path must start with "/" (got "${path}")`);
   const u = new URL(base + path);
+  // Dot-segments (also percent-encoded ones) are resolved by URL parsing and would move the
+  // request to another upstream path; callers validate segments, this catches any that slip.
+  if (u.pathname !== new URL(base).pathname.replace(/\/+$/, '') + path) {
+    throw new Error(`upstream path "${path}" does not survive URL normalisation (dot-segments?)`);
+  }
   const keys = Object.keys(query)
     .filter((k) => query[k] !== undefined)
     .sort();

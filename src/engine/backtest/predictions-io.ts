@@ -19,13 +19,19 @@ export class PredictionsError extends Error {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A cell as quoted in a message: bounded, so a huge or binary cell is never echoed whole. */
+function shown(v: unknown, max = 60): string {
+  const t = String(v);
+  return t.length > max ? `${t.slice(0, max)}… (${t.length} characters)` : t;
+}
 const PRED_NAMES = ['predicted_return', 'predicted', 'prediction', 'pred'];
 
 function epochDay(text: string, where: string, row: number): number {
   const m = DATE.exec(text.trim());
   const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
   if (!m || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== text.trim()) {
-    throw new PredictionsError(`${where}: date "${text}" is not a YYYY-MM-DD date`, row, 'date');
+    throw new PredictionsError(`${where}: date "${shown(text)}" is not a YYYY-MM-DD date`, row, 'date');
   }
   return ms / 86_400_000;
 }
@@ -36,7 +42,7 @@ function numberField(v: unknown, field: string, where: string, row: number, opti
     throw new PredictionsError(`${where}: ${field} is missing`, row, field);
   }
   const x = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : Number.NaN;
-  if (!Number.isFinite(x)) throw new PredictionsError(`${where}: ${field} "${String(v)}" is not a finite number`, row, field);
+  if (!Number.isFinite(x)) throw new PredictionsError(`${where}: ${field} "${shown(v)}" is not a finite number`, row, field);
   return x;
 }
 
@@ -127,7 +133,7 @@ export function parsePredictionsCsv(text: string, source = 'predictions'): Predi
   ] as const) {
     if (i < 0) {
       throw new PredictionsError(
-        `${source}: missing column "${name}" (header has: ${header.join(', ')}; needs date,ticker,predicted_return[,confidence][,regime])`,
+        `${source}: missing column "${name}" (header has: ${shown(header.join(', '), 200)}; needs date,ticker,predicted_return[,confidence][,regime])`,
         null,
         name,
       );

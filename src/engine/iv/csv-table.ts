@@ -4,6 +4,12 @@
  * data row and field. Numbers are written in shortest round-trip form; NaN/±inf as empty.
  */
 
+/** A cell or header as quoted in a message: bounded, so a huge cell is never echoed whole. */
+function shown(v: unknown, max = 60): string {
+  const t = String(v);
+  return t.length > max ? `${t.slice(0, max)}… (${t.length} characters)` : t;
+}
+
 export class CsvInputError extends Error {
   constructor(message: string) {
     super(message);
@@ -105,7 +111,7 @@ export function requireColumns(table: CsvTable, names: readonly string[], source
   });
   if (missing.length > 0) {
     throw new CsvInputError(
-      `${source}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${table.header.join(',')})`,
+      `${source}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${shown(table.header.join(','), 200)})`,
     );
   }
   return idx;
@@ -114,7 +120,7 @@ export function requireColumns(table: CsvTable, names: readonly string[], source
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function where(table: CsvTable, row: number, col: number, source: string): string {
-  return `${source}: line ${table.lines[row]} (data row ${row + 1}), field "${table.header[col]}"`;
+  return `${source}: line ${table.lines[row]} (data row ${row + 1}), field "${shown(table.header[col])}"`;
 }
 
 /**
@@ -124,7 +130,7 @@ function where(table: CsvTable, row: number, col: number, source: string): strin
 export function numberField(table: CsvTable, row: number, col: number, source = 'input'): number {
   const text = table.rows[row][col].trim();
   if (text === '' || /^[+-]?(nan|inf|infinity)$/i.test(text)) return Number.NaN;
-  if (!NUMBER_RE.test(text)) throw new CsvInputError(`${where(table, row, col, source)}: "${text}" is not a number`);
+  if (!NUMBER_RE.test(text)) throw new CsvInputError(`${where(table, row, col, source)}: "${shown(text)}" is not a number`);
   const v = Number(text);
   return Number.isFinite(v) ? v : Number.NaN;
 }
@@ -141,7 +147,7 @@ export function optionTypeField(table: CsvTable, row: number, col: number, sourc
   const text = table.rows[row][col].trim().toLowerCase();
   if (text === 'call' || text === 'c') return true;
   if (text === 'put' || text === 'p') return false;
-  throw new CsvInputError(`${where(table, row, col, source)}: "${table.rows[row][col]}" is not call or put`);
+  throw new CsvInputError(`${where(table, row, col, source)}: "${shown(table.rows[row][col])}" is not call or put`);
 }
 
 /** Shortest round-trip decimal; NaN and ±inf → empty (missing). */

@@ -152,6 +152,10 @@ export async function readParquetTable(bytes: Uint8Array, file: string): Promise
   try {
     md = parquetMetadata(buffer);
     top = parquetSchema(md).children;
+    // Damaged metadata can decode to a schema whose names are not strings (found by the fuzz campaign).
+    for (const node of top) {
+      if (typeof node.element.name !== 'string') throw new Error('a schema element has no name (damaged metadata)');
+    }
   } catch (e) {
     throw new ColumnarInputError(file, `not a readable Parquet file (${message(e)})`);
   }

@@ -14,6 +14,12 @@
  */
 import { type CsvTable, parseCsv } from '../../engine/iv/csv-table';
 
+/** A cell or header as quoted in a message: bounded, so a huge cell is never echoed whole. */
+function shown(v: unknown, max = 60): string {
+  const t = String(v);
+  return t.length > max ? `${t.slice(0, max)}… (${t.length} characters)` : t;
+}
+
 export class ChainImportError extends Error {
   constructor(message: string) {
     super(message);
@@ -135,7 +141,7 @@ function mapColumns(table: CsvTable, file: string, warnings: string[]): Map<Fiel
     map.set(field, hits[0]);
     if (hits.length > 1) {
       warnings.push(
-        `${file}: columns ${hits.map((i) => `"${table.header[i]}"`).join(', ')} all look like ${field}; used "${table.header[hits[0]]}".`,
+        `${file}: columns ${hits.map((i) => `"${shown(table.header[i])}"`).join(', ')} all look like ${field}; used "${shown(table.header[hits[0]])}".`,
       );
     }
   }
@@ -173,7 +179,7 @@ export function parseOptionChainCsv(text: string, opts: ChainImportOptions): Par
   for (const f of ['strike', 'type'] as const) if (!col.has(f)) missing.push(f);
   if (!col.has('bid') && !col.has('ask') && !col.has('last')) missing.push('bid/ask (or last)');
   if (missing.length > 0) {
-    throw new ChainImportError(`${file}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${table.header.join(',')})`);
+    throw new ChainImportError(`${file}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${shown(table.header.join(','), 200)})`);
   }
   const columns: Record<string, string> = {};
   for (const [f, i] of col) columns[f] = table.header[i];
@@ -181,7 +187,7 @@ export function parseOptionChainCsv(text: string, opts: ChainImportOptions): Par
     const i = col.get(f);
     return i === undefined ? '' : table.rows[r][i];
   };
-  const where = (r: number, f: Field) => `${file}: line ${table.lines[r]}, field "${table.header[col.get(f) ?? 0]}"`;
+  const where = (r: number, f: Field) => `${file}: line ${table.lines[r]}, field "${shown(table.header[col.get(f) ?? 0])}"`;
 
   // File-level substitutions.
   const fixedQuoteDay = (() => {
@@ -190,7 +196,7 @@ export function parseOptionChainCsv(text: string, opts: ChainImportOptions): Par
       throw new ChainImportError(`${file}: no quote-date column (quote_date, date, trade_date …) and no quote date given in the import form`);
     }
     const d = parseChainDate(opts.quoteDate);
-    if (d === null) throw new ChainImportError(`quote date "${opts.quoteDate}" is not a date (YYYY-MM-DD)`);
+    if (d === null) throw new ChainImportError(`quote date "${shown(opts.quoteDate)}" is not a date (YYYY-MM-DD)`);
     warnings.push(`Quote date ${formatEpochDay(d)} from the import form (the file has no quote-date column).`);
     return d;
   })();
@@ -232,11 +238,11 @@ export function parseOptionChainCsv(text: string, opts: ChainImportOptions): Par
     let quoteDay = fixedQuoteDay;
     if (quoteDay === null) {
       quoteDay = parseChainDate(at(r, 'quoteDate'));
-      if (quoteDay === null) throw new ChainImportError(`${where(r, 'quoteDate')}: "${at(r, 'quoteDate')}" is not a date (YYYY-MM-DD)`);
+      if (quoteDay === null) throw new ChainImportError(`${where(r, 'quoteDate')}: "${shown(at(r, 'quoteDate'))}" is not a date (YYYY-MM-DD)`);
     }
     const underlying = fixedSymbol ?? at(r, 'symbol').trim();
     if (!underlying) throw new ChainImportError(`${where(r, 'symbol')}: the underlying symbol is empty`);
-    if (underlying.includes('|')) throw new ChainImportError(`${where(r, 'symbol')}: symbol "${underlying}" must not contain "|"`);
+    if (underlying.includes('|')) throw new ChainImportError(`${where(r, 'symbol')}: symbol "${shown(underlying)}" must not contain "|"`);
     rowSpot[r] = fixedSpot ?? num(at(r, 'spot'));
     rowRate[r] = fixedRate ?? num(at(r, 'rate'));
     rowQ[r] = fixedQ ?? num(at(r, 'dividendYield'));
@@ -302,38 +308,38 @@ export function parseOptionChainCsv(text: string, opts: ChainImportOptions): Par
       const r = g.rows[j];
       grp.line[j] = table.lines[r];
       const problems: string[] = [];
-      const field = (f: Field) => `"${table.header[col.get(f) ?? 0]}"`;
+      const field = (f: Field) => `"${shown(table.header[col.get(f) ?? 0])}"`;
       // expiry / days
       if (col.has('expiry')) {
         const d = parseChainDate(at(r, 'expiry'));
-        if (d === null) problems.push(`${field('expiry')} "${at(r, 'expiry')}" is not a date`);
+        if (d === null) problems.push(`${field('expiry')} "${shown(at(r, 'expiry'))}" is not a date`);
         else {
           grp.expiry[j] = formatEpochDay(d);
           grp.T[j] = (d - g.quoteDay) / 365;
         }
       } else {
         const days = num(at(r, 'days'));
-        if (!Number.isFinite(days)) problems.push(`${field('days')} "${at(r, 'days')}" is not a number`);
+        if (!Number.isFinite(days)) problems.push(`${field('days')} "${shown(at(r, 'days'))}" is not a number`);
         else {
           grp.expiry[j] = Number.isInteger(days) ? formatEpochDay(g.quoteDay + days) : '';
           grp.T[j] = days / 365;
         }
       }
       const k = num(at(r, 'strike'));
-      if (Number.isNaN(k)) problems.push(`${field('strike')} "${at(r, 'strike')}" is not a number`);
+      if (Number.isNaN(k)) problems.push(`${field('strike')} "${shown(at(r, 'strike'))}" is not a number`);
       grp.strike[j] = k;
       const type = at(r, 'type').trim().toLowerCase();
       if (type === 'call' || type === 'c') grp.isCall[j] = 1;
       else if (type === 'put' || type === 'p') grp.isCall[j] = 0;
-      else problems.push(`${field('type')} "${at(r, 'type')}" is not call or put`);
+      else problems.push(`${field('type')} "${shown(at(r, 'type'))}" is not call or put`);
       for (const f of ['bid', 'ask', 'last'] as const) {
         if (!col.has(f)) continue;
         const raw = at(r, f);
         const v = num(raw);
-        if (Number.isNaN(v) && !isMissing(raw)) problems.push(`${field(f)} "${raw}" is not a number`);
+        if (Number.isNaN(v) && !isMissing(raw)) problems.push(`${field(f)} "${shown(raw)}" is not a number`);
         grp[f][j] = v;
       }
-      if (!Number.isFinite(rowSpot[r]) && fixedSpot === null) problems.push(`${field('spot')} "${at(r, 'spot')}" is not a number`);
+      if (!Number.isFinite(rowSpot[r]) && fixedSpot === null) problems.push(`${field('spot')} "${shown(at(r, 'spot'))}" is not a number`);
       if (problems.length > 0) grp.parseError[j] = problems.join('; ');
     }
     out.push(grp);
