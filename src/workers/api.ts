@@ -47,6 +47,8 @@ export const JOB_TYPES = [
   'iv_heston_calibrate',
   'backtest',
   'sweep',
+  'train',
+  'predict',
   // (add new job types above this line, one per line)
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
@@ -515,4 +517,28 @@ export interface Backend {
   getBacktestResult(runId: string): Promise<Envelope<BacktestView> | null>;
   /** A stored parameter sweep by job id or 'latest'; null when none. */
   getSweepResult(runId: string): Promise<Envelope<SweepView> | null>;
+
+  // ---- additions (signals engineer) --------------------------------------------------------
+  /** Model versions for the Signal Desk picker (newest first) and the champion id. */
+  getSignalModels(): Promise<import('./models/signal-views').SignalModelsView>;
+  /** A stored `predict` run by job id or 'latest'; null when none. */
+  getPredictions(runId: string): Promise<Envelope<import('./models/signal-views').PredictionsView> | null>;
+  /** The last 20 `predict` jobs, newest first. */
+  listPredictRuns(): Promise<import('./models/signal-views').PredictRunSummary[]>;
+
+  // ---- additions (training engineer) -------------------------------------------------------
+  /** Model registry summaries (newest first) and the champion id; demo when any version is demo. */
+  listModels(): Promise<Envelope<import('./models/views').ModelListView>>;
+  /** One stored model version (manifest, serialized model, train report), or null. */
+  getModel(id: string): Promise<Envelope<import('../storage/model-registry').ModelVersion> | null>;
+  /** A `train` job's stored run (accepted or rejected, with diagnostics) by job id or 'latest'. */
+  getTrainRun(jobIdOrLatest: string): Promise<Envelope<import('./models/views').TrainRunView> | null>;
+  /** Champion/challenger promotion by the governance rule, or an explicit recorded override. */
+  promoteModel(id: string, opts?: import('../storage/model-registry').PromoteOptions): Promise<import('../storage/model-registry').PromotionDecision>;
+  /** Leaves the registry without a champion (recorded); returns the demoted id. */
+  demoteChampion(reason: string): Promise<string | null>;
+  /** Deletes a non-champion model version. */
+  deleteModel(id: string): Promise<void>;
+  /** Retrain triggers (staleness, OOS quality, feature drift, changed inputs) of a version. */
+  getRetrainWarnings(id: string): Promise<Envelope<import('./models/views').RetrainWarningsView>>;
 }

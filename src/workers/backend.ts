@@ -41,6 +41,8 @@ import { createDataOps } from './data-ops';
 import { MissingImportFilesError } from './data-api';
 import { createIvOps } from './iv/backend-ops';
 import { createBacktestOps } from './backtest/backend-ops';
+import { createSignalOps } from './models/signal-ops';
+import { createModelOps } from './models/backend-ops';
 import { createJobLocks, type LockManagerLike } from './job-locks';
 import { type JobExecutor, JobRunner } from './job-runner';
 import { type ComputeConnection, defaultPoolSize, type WorkerLike, WorkerPool } from './pool';
@@ -293,6 +295,8 @@ export function createBackend(options: BackendOptions = {}): Backend {
     ...dataOps.methods,
     ...ivOps,
     ...backtestOps,
+    ...createSignalOps({ ready, now, listJobs: listJobsLive }),
+    ...createModelOps({ ready, now }),
 
     async getSettings() {
       return getSettings(await ready());

@@ -11,6 +11,7 @@ import { FEATURE_REGIME_BENCH_STAGES } from './features-regime-stages';
 import { REGIME_BENCH_STAGES } from './regime-stages';
 import { BACKTEST_BENCH_STAGES } from './backtest-stages';
 import { MODEL_BENCH_STAGES } from './models-stages';
+import { SIGNALS_BENCH_STAGES } from './signals-stages';
 
 export interface BenchStage {
   /** e.g. "data.import_quality_31" */
@@ -31,4 +32,5 @@ export const BENCH_STAGES: BenchStage[] = [
   ...REGIME_BENCH_STAGES,
   ...BACKTEST_BENCH_STAGES,
   ...MODEL_BENCH_STAGES,
+  ...SIGNALS_BENCH_STAGES,
 ];

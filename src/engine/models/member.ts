@@ -6,6 +6,7 @@
 import type { JobContext } from '../core/context';
 import { fitGbdt, fitGbdtAsync, type GbdtJson, GbdtModel } from './gbdt/model';
 import type { GbdtParams } from './gbdt/params';
+import { fitMlp, fitMlpAsync, type MlpJson, MlpModel, type MlpParams } from './mlp';
 import { fitRidge, type RidgeJson, RidgeModel, type RidgeParams } from './ridge';
 
 /** A member's JSON: its kind plus whatever the kind's `fromJSON` reads. */
@@ -96,6 +97,18 @@ registerMember({
     return fitRidge(input.columns, input.y, params as Partial<RidgeParams>, input.sampleWeight);
   },
   fromJSON: (json) => RidgeModel.fromJSON(json as unknown as RidgeJson),
+});
+
+// Optional member (not in the defaults: the spec's network is "not wired into training").
+registerMember({
+  kind: 'mlp',
+  reportsImportance: true,
+  fit(input, params) {
+    const p = { ...(params as Partial<MlpParams>), seed: input.seed, earlyStopping: input.earlyStopping };
+    const opts = { sampleWeight: input.sampleWeight };
+    return input.ctx ? fitMlpAsync(input.columns, input.y, p, opts, input.ctx) : fitMlp(input.columns, input.y, p, opts);
+  },
+  fromJSON: (json) => MlpModel.fromJSON(json as unknown as MlpJson),
 });
 
 export const DEFAULT_MEMBERS: readonly MemberSpec[] = [

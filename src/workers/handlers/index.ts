@@ -21,6 +21,8 @@ export const HANDLER_LOADERS: Record<JobType, () => Promise<JobHandler>> = {
   iv_heston_calibrate: () => import('./iv').then((m) => m.ivHestonCalibrateHandler),
   backtest: () => import('./backtest').then((m) => m.backtestHandler),
   sweep: () => import('./sweep').then((m) => m.sweepHandler),
+  train: () => import('./train').then((m) => m.trainHandler),
+  predict: () => import('./predict').then((m) => m.predictHandler),
 };
 
 export class UnknownJobTypeError extends Error {

@@ -22,6 +22,7 @@ export type ShardFn = (input: unknown, ctx: JobContext, env: ShardEnv) => Promis
 /** Task name → shard module. Owners add one line each. */
 export const SHARD_LOADERS: Record<string, () => Promise<ShardFn>> = {
   sweep_chunk: () => import('./sweep-chunk').then((m) => m.sweepChunkShard),
+  train_inputs: () => import('./train-inputs').then((m) => m.trainInputsShard),
 };
 
 export class UnknownShardTaskError extends Error {

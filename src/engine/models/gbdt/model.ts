@@ -19,6 +19,7 @@ import { featuresPerSplit, type GbdtParams, MIN_HESSIAN_TO_SPLIT, resolveGbdtPar
 import { NODE_RECORD_BYTES, type PackedForest, packForest, type Tree } from './tree';
 import { Arena, aligned, type KernelKind, resolveKernelKind } from './wasm/kernels';
 import { MAX_QUANTISED_ROWS, PREDICT_BLOCK } from './wasm/kernels-wasm';
+import { type BinnedForest, binForest, SIMD_CHUNK_ROWS, SimdPredictor, simdAvailability, simdIneligibility } from './wasm/predict-simd';
 
 export interface GbdtValidation {
   columns: readonly Float64Array[];
@@ -334,6 +335,9 @@ export class GbdtModel {
   readonly trainScores: readonly number[];
   readonly validationScores: readonly number[];
   private packed: PackedForest | null = null;
+  /** undefined until the first wasm predict decides; null = scalar path */
+  private simd: SimdPredictor | null | undefined = undefined;
+  private simdForest: BinnedForest | null = null;
   private arena: { arena: Arena; rows: number; kind: KernelKind } | null = null;
 
   constructor(init: GbdtModelInit) {
@@ -354,8 +358,35 @@ export class GbdtModel {
     return this.packed;
   }
 
-  /** Predictions for the rows of `columns` (one Float64Array per feature, NaN = missing). */
+  /**
+   * Predictions for the rows of `columns` (one Float64Array per feature, NaN = missing). With
+   * wasm kernels, forests of depth ≤ 6 take the SIMD bin-space path (bit-identical to the
+   * scalar walk, tested); others, or hosts without wasm SIMD, the scalar kernel.
+   */
   predict(columns: readonly Float64Array[], kernels: KernelKind = 'wasm'): Float64Array {
+    if (kernels === 'wasm' && columns.length === this.nFeatures && columns.length > 0 && columns[0].length > 0) {
+      const n = columns[0].length;
+      checkMatrix(columns, n, 'GBDT predict');
+      const simd = this.simdPredictor(n);
+      if (simd) return simd.predict(columns, this.baseline);
+    }
+    return this.predictScalar(columns, kernels);
+  }
+
+  /** The SIMD predictor sized for `n` rows, or null when the forest or host cannot use it. */
+  private simdPredictor(n: number): SimdPredictor | null {
+    if (this.simd === undefined) {
+      this.simdForest = simdAvailability().simd && simdIneligibility(this.trees, this.nFeatures) === null ? binForest(this.trees, this.nFeatures) : null;
+      this.simd = null;
+    }
+    if (!this.simdForest) return null;
+    const rows = Math.min(n, SIMD_CHUNK_ROWS);
+    if (!this.simd || this.simd.chunkRows < rows) this.simd = new SimdPredictor(this.simdForest, rows);
+    return this.simd;
+  }
+
+  /** The scalar walk (`predRaw`): every forest, wasm or JavaScript kernels. */
+  predictScalar(columns: readonly Float64Array[], kernels: KernelKind = 'wasm'): Float64Array {
     if (columns.length !== this.nFeatures) {
       throw new Error(`GBDT predict: model has ${this.nFeatures} features, input has ${columns.length}`);
     }

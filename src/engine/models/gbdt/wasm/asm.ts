@@ -14,7 +14,9 @@ export type Expr = number[];
 export const I32 = 0x7f;
 export const I64 = 0x7e;
 export const F64 = 0x7c;
-export type ValType = typeof I32 | typeof I64 | typeof F64;
+/** 128-bit SIMD vector (the fixed-width SIMD proposal, shipped in every current engine) */
+export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof I64 | typeof F64 | typeof V128;
 
 export interface Local {
   readonly index: number;
@@ -159,6 +161,36 @@ export const f64 = {
   max: bin(0xa5),
 };
 
+/** SIMD ops (0xfd prefix; every opcode used here is below 0x80, so one LEB byte). */
+const simd =
+  (op: number) =>
+  (...args: Expr[]): Expr => [...args.flat(), 0xfd, op];
+
+export const v128 = {
+  load: (addr: Expr, offset = 0): Expr => [...addr, 0xfd, 0x00, 4, ...uleb(offset)],
+  /** 16 constant bytes */
+  c: (bytes: readonly number[]): Expr => {
+    if (bytes.length !== 16) throw new Error(`v128 constant needs 16 bytes, got ${bytes.length}`);
+    return [0xfd, 0x0c, ...bytes.map((b) => b & 255)];
+  },
+  and: simd(0x4e),
+  or: simd(0x50),
+  andnot: simd(0x4f),
+  xor: simd(0x51),
+};
+
+export const i8x16 = {
+  /** out[i] = a[s[i]] for s[i] < 16, else 0 */
+  swizzle: simd(0x0e),
+  splat: simd(0x0f),
+  eq: simd(0x23),
+  ne: simd(0x24),
+  gtS: simd(0x27),
+  gtU: simd(0x28),
+  add: simd(0x6e),
+  sub: simd(0x71),
+};
+
 /** `cond ? a : b` with both operands evaluated (branch-free). */
 export function select(a: Expr, b: Expr, cond: Expr): Expr {
   return [...a, ...b, ...cond, 0x1b];
@@ -206,6 +238,10 @@ export class Func {
 
   storeI64(addr: Expr, value: Expr, offset = 0): void {
     this.code.push(...addr, ...value, 0x37, 3, ...uleb(offset));
+  }
+
+  storeV128(addr: Expr, value: Expr, offset = 0): void {
+    this.code.push(...addr, ...value, 0xfd, 0x0b, 4, ...uleb(offset));
   }
 
   /** i32.store8 */
