@@ -20,12 +20,33 @@
 //   target is checked against) and encode + IndexedDB write (`qe:import:store`); the job
 //   record's startedAt → completedAt and the page-side time from setInputFiles to the result on
 //   screen are reported beside them (medians of N runs);
-//   memory per stored row = the catalog's stored bytes / rows of those 31 datasets (≤ 60 B).
+//   memory per stored row = the catalog's stored bytes / rows of those 31 datasets (≤ 60 B);
+// - job benches (JOB_BENCHES below, run by scripts/bench-jobs.mjs), each on a fresh profile.
+//
+// A JOB_BENCHES entry — add one to time any job type in the app's worker pool:
+//   {
+//     name: 'features31',                 // key in bench.json → browser.jobs.<name>
+//     what: 'one line for the report',
+//     setup: {                            // imported first through the app (data worker), not timed with the jobs
+//       realDaily?: 'all' | ['AAPL', …],  // files of ../shared/data/real/daily/csv
+//       seeded?: { tickers, years, seed, batch? },  // a seeded GBM universe generated in the page (tickers S000…)
+//     },
+//     jobs: [                             // submitted in order through the back end; each timed submit → terminal record
+//       { name: 'features', request: ({ datasetIds }) => ({ type: 'features', params: { … } }) },
+//     ],
+//     targetMs?: number,                  // checked against the sum of the jobs' times
+//     timeoutMs?: number,                 // per job (default 300 s)
+//   }
+// Each bench reports per job the page-side time (submit call → terminal job record seen),
+// the job record's startedAt → completedAt, peak memory while the jobs ran (summed RSS of the
+// Chromium processes and of the renderer — page plus its workers — and the main thread's JS
+// heap) and main-thread long tasks (> 100 ms count, and the longest).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { runJobBench } from './bench-jobs.mjs';
 import { ensureChromium } from './ensure-chromium.mjs';
 import { startServer } from './serve.mjs';
 
@@ -35,6 +56,63 @@ const OUT_DIR = resolve(ROOT, 'bench-results');
 const BENCH_DIST = resolve(ROOT, '.cache/bench-dist');
 const DAILY_CSV_DIR = resolve(ROOT, '../shared/data/real/daily/csv');
 const TARGETS = { initialJsGzipBytes: 200 * 1024, interactiveMs: 1000, workerImportMs: 600, bytesPerStoredRow: 60 };
+const others = (ids) => ids.filter((id) => id !== 'SPY|1d');
+const JOB_BENCHES = [
+  {
+    name: 'features31',
+    what: 'core features of the 31 real daily files (≈ 20 y each), benchmark SPY, in the compute pool',
+    setup: { realDaily: 'all' },
+    jobs: [
+      {
+        name: 'features',
+        request: ({ datasetIds }) => ({ type: 'features', params: { datasetIds, set: 'core', benchmarkId: 'SPY|1d' } }),
+      },
+    ],
+    targetMs: 250,
+  },
+  {
+    name: 'scale500',
+    what: 'seeded universe 500 tickers × 20 y daily: features + HMM regimes for every ticker, then one backtest over all 500',
+    setup: { seeded: { tickers: 500, years: 20, seed: 7, batch: 50 } },
+    jobs: [
+      { name: 'features', request: ({ datasetIds }) => ({ type: 'features', params: { datasetIds, set: 'core' } }) },
+      { name: 'regimes', request: ({ datasetIds }) => ({ type: 'regime_detect', params: { datasetIds: others(datasetIds), method: 'hmm' } }) },
+      { name: 'backtest', request: ({ datasetIds }) => ({ type: 'backtest', params: { datasetIds } }) },
+    ],
+    // #11.7: features + regimes < 3 s (the backtest is reported beside them)
+    targetMs: 3000,
+    targetJobs: ['features', 'regimes'],
+    peakMemoryTargetMb: 1536,
+    timeoutMs: 900_000,
+  },
+  {
+    name: 'autopilot31',
+    what: 'one autopilot cycle: heuristic predictions, all 36 candidates (one pool shard each) on the 31 real daily files, registry + paper commit',
+    setup: { realDaily: 'all' },
+    jobs: [
+      { name: 'autopilot_cycle', request: ({ datasetIds }) => ({ type: 'autopilot_cycle', params: { datasetIds, predictor: 'heuristic', horizon: 10 } }) },
+    ],
+    targetMs: 20_000,
+    timeoutMs: 900_000,
+  },
+  {
+    name: 'train31',
+    what: 'walk-forward training of the default ensemble (gbdt + ridge, global + regime models, h=10, excess over SPY, gates recorded not enforced) on the 31 real daily files (≈ 20 y); per-ticker features + causal HMM regimes as pool shards',
+    setup: { realDaily: 'all' },
+    jobs: [
+      {
+        name: 'train',
+        request: ({ datasetIds }) => ({
+          type: 'train',
+          params: { datasetIds: others(datasetIds), benchmarkId: 'SPY|1d', horizon: 10, featureSet: 'core', members: ['gbdt', 'ridge'], seed: 42, enforceGates: false },
+        }),
+      },
+    ],
+    targetMs: 60_000,
+    timeoutMs: 900_000,
+  },
+];
+
 /** Longest wait for the 31-file import to finish in the page. */
 const IMPORT_TIMEOUT_MS = 120_000;
 const LAUNCH_ARGS = [
@@ -48,7 +126,7 @@ const LAUNCH_ARGS = [
 ];
 
 function parseCli(argv) {
-  const opts = { build: true, node: true, browser: true, loads: 5, importRuns: 3 };
+  const opts = { build: true, node: true, browser: true, loads: 5, importRuns: 3, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--skip-build') opts.build = false;
@@ -56,7 +134,8 @@ function parseCli(argv) {
     else if (a === '--skip-browser') opts.browser = false;
     else if (a === '--loads') opts.loads = Number(argv[++i]);
     else if (a === '--import-runs') opts.importRuns = Number(argv[++i]);
-    else throw new Error(`unknown option ${a} (use --skip-build, --skip-node, --skip-browser, --loads N, --import-runs N)`);
+    else if (a === '--only') opts.only = argv[++i];
+    else throw new Error(`unknown option ${a} (use --skip-build, --skip-node, --skip-browser, --loads N, --import-runs N, --only <bench name or 'import'|'load'>)`);
   }
   if (!Number.isInteger(opts.loads) || opts.loads < 1) throw new Error('--loads needs a positive integer');
   if (!Number.isInteger(opts.importRuns) || opts.importRuns < 1) throw new Error('--import-runs needs a positive integer');
@@ -256,6 +335,9 @@ async function measureWorkerImportOnce(browser, url, files) {
       if (!parse || !store) throw new Error(`the data worker recorded no qe:import measures for job ${job.id} (found: ${JSON.stringify(measures.map((m) => m.name))})`);
       return {
         parseQualityMs: round1(parse.duration),
+        // its parts: read + parse + normalise, and the quality reports (summed over the files)
+        csvMs: typeof parse.detail?.csvMs === 'number' ? round1(parse.detail.csvMs) : null,
+        qualityMs: typeof parse.detail?.qualityMs === 'number' ? round1(parse.detail.qualityMs) : null,
         storeMs: round1(store.duration),
         jobMs: Date.parse(job.completedAt) - Date.parse(job.startedAt),
         pageMs: pageMs[k],
@@ -288,13 +370,13 @@ async function measureWorkerImport(browser, url, runs) {
     const all = [];
     for (let i = 0; i < runs; i++) {
       const r = await measureWorkerImportOnce(browser, url, files);
-      const say = (p) => `parse+quality ${p.parseQualityMs} ms, store ${p.storeMs} ms, job ${p.jobMs} ms, page ${p.pageMs} ms`;
+      const say = (p) => `parse+quality ${p.parseQualityMs} ms (csv ${p.csvMs}, quality ${p.qualityMs}), store ${p.storeMs} ms, job ${p.jobMs} ms, page ${p.pageMs} ms`;
       console.log(`worker import ${i + 1}/${runs}: cold ${say(r.cold)}; warm ${say(r.warm)}; ${r.rows} rows in ${r.datasets} datasets, ${r.bytesPerStoredRow} B/row`);
       all.push(r);
     }
     const med = (phase) => {
       const out = {};
-      for (const k of ['parseQualityMs', 'storeMs', 'jobMs', 'pageMs']) out[k] = median(all.map((r) => r[phase][k]));
+      for (const k of ['parseQualityMs', 'csvMs', 'qualityMs', 'storeMs', 'jobMs', 'pageMs']) out[k] = median(all.map((r) => r[phase][k]));
       return out;
     };
     const last = all[all.length - 1];
@@ -316,6 +398,45 @@ async function measureWorkerImport(browser, url, runs) {
   }
 }
 
+/** `--only <name>`: one job bench, or 'import' (the 31-file worker import) alone. */
+async function runSelected(browser, url, opts) {
+  if (opts.only === 'import') return { workerImport31: await measureWorkerImport(browser, url, opts.importRuns) };
+  const picked = JOB_BENCHES.filter((b) => b.name === opts.only);
+  if (picked.length === 0) throw new Error(`--only ${opts.only}: no such bench (${['import', ...JOB_BENCHES.map((b) => b.name)].join(', ')})`);
+  return { jobs: await runJobBenches(browser, url, picked) };
+}
+
+/** Every job bench; a failing one is reported with its error, the others still run. */
+async function runJobBenches(browser, url, benches) {
+  const out = {};
+  for (const bench of benches) {
+    console.log(`\njob bench ${bench.name}: ${bench.what}`);
+    try {
+      const r = await runJobBench(browser, url, bench, DAILY_CSV_DIR);
+      const counted = r.jobs.filter((j) => !bench.targetJobs || bench.targetJobs.includes(j.name));
+      const targetFigureMs = round1(counted.reduce((s, j) => s + j.pageMs, 0));
+      out[bench.name] = {
+        what: bench.what,
+        ...r,
+        targetFigureMs,
+        targetMs: bench.targetMs ?? null,
+        pass: {
+          time: bench.targetMs === undefined ? null : targetFigureMs < bench.targetMs,
+          memory: bench.peakMemoryTargetMb === undefined ? null : r.memory.peakRssRenderersMb < bench.peakMemoryTargetMb,
+          longTasks: r.longTasks.over100ms === 0,
+        },
+      };
+      console.log(
+        `job bench ${bench.name}: ${targetFigureMs} ms (target ${bench.targetMs ?? '–'} ms), peak RSS renderer ${r.memory.peakRssRenderersMb} MB / all ${r.memory.peakRssTotalMb} MB, long tasks > 100 ms: ${r.longTasks.over100ms} (max ${r.longTasks.maxMs} ms)`,
+      );
+    } catch (e) {
+      console.log(`job bench ${bench.name}: FAILED — ${e.message}`);
+      out[bench.name] = { what: bench.what, error: e.message };
+    }
+  }
+  return out;
+}
+
 async function runBrowser(opts) {
   if (opts.build) build();
   if (!existsSync(resolve(BENCH_DIST, 'index.html'))) throw new Error(`${BENCH_DIST}/index.html missing: run without --skip-build`);
@@ -325,6 +446,7 @@ async function runBrowser(opts) {
   const browser = await chromium.launch({ executablePath: chromePath, headless: true, args: LAUNCH_ARGS });
   try {
     console.log(`\n=== browser: ${chromePath} (${browser.version()}) against ${url}`);
+    if (opts.only) return { chromium: browser.version(), ...(await runSelected(browser, url, opts)) };
     const initialJs = await measureInitialJs(browser, url);
     console.log(`initial JS (fresh profile): ${initialJs.gzipBytes} B gzip in ${initialJs.files.length} files`);
     const initialJsOnboarded = await measureInitialJs(browser, url, { onboarded: true });
@@ -335,12 +457,31 @@ async function runBrowser(opts) {
       console.log(`cold load ${i + 1}/${opts.loads}: interactive at ${runs[i]} ms`);
     }
     const workerImport31 = await measureWorkerImport(browser, url, opts.importRuns);
-    return { chromium: browser.version(), initialJs, initialJsOnboarded, interactiveMs: { median: median(runs), runs }, workerImport31 };
+    const jobs = await runJobBenches(browser, url, JOB_BENCHES);
+    return { chromium: browser.version(), initialJs, initialJsOnboarded, interactiveMs: { median: median(runs), runs }, workerImport31, jobs };
   } finally {
     await browser.close();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
   }
+}
+
+/** `--only`: the figures just measured replace theirs in the last full report; the rest stays. */
+function mergeIntoLastReport(report) {
+  const path = resolve(OUT_DIR, 'bench.json');
+  const last = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+  const jobs = { ...(last.browser?.jobs ?? {}), ...(report.browser.jobs ?? {}) };
+  const browser = { ...(last.browser ?? {}), ...report.browser, jobs };
+  const merged = { ...last, ...report, node: report.node ?? last.node, browser, pass: last.pass };
+  if (report.browser.workerImport31 && merged.pass) {
+    const imp = report.browser.workerImport31;
+    merged.pass = {
+      ...merged.pass,
+      workerImport: !imp.error && imp.parseQualityMs < TARGETS.workerImportMs,
+      bytesPerStoredRow: !imp.error && imp.bytesPerStoredRow <= TARGETS.bytesPerStoredRow,
+    };
+  }
+  Object.assign(report, merged);
 }
 
 async function main() {
@@ -359,14 +500,20 @@ async function main() {
   if (opts.browser) {
     try {
       report.browser = await runBrowser(opts);
-      const imp = report.browser.workerImport31;
-      report.pass = {
-        initialJs: report.browser.initialJs.gzipBytes <= TARGETS.initialJsGzipBytes,
-        interactive: report.browser.interactiveMs.median < TARGETS.interactiveMs,
-        workerImport: !imp.error && imp.parseQualityMs < TARGETS.workerImportMs,
-        bytesPerStoredRow: !imp.error && imp.bytesPerStoredRow <= TARGETS.bytesPerStoredRow,
-      };
-      if (imp.error) failed = true;
+      if (Object.values(report.browser.jobs ?? {}).some((j) => j.error)) failed = true;
+      if (opts.only) {
+        if (report.browser.workerImport31?.error) failed = true;
+        mergeIntoLastReport(report);
+      } else {
+        const imp = report.browser.workerImport31;
+        report.pass = {
+          initialJs: report.browser.initialJs.gzipBytes <= TARGETS.initialJsGzipBytes,
+          interactive: report.browser.interactiveMs.median < TARGETS.interactiveMs,
+          workerImport: !imp.error && imp.parseQualityMs < TARGETS.workerImportMs,
+          bytesPerStoredRow: !imp.error && imp.bytesPerStoredRow <= TARGETS.bytesPerStoredRow,
+        };
+        if (imp.error) failed = true;
+      }
     } catch (e) {
       report.browser = { error: e.message };
       failed = true;

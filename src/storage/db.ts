@@ -79,6 +79,16 @@ export const MIGRATIONS: readonly Migration[] = [
     const uploads = db.createObjectStore('optionChainUploads', { keyPath: 'id' });
     uploads.createIndex('createdAt', 'createdAt');
   },
+  // v3: Kalshi event markets in the current schema (./kalshi): markets, contracts (by market),
+  // quotes as one columnar block per market, event outcomes keyed (event_id, asof_ts), staged files.
+  (db) => {
+    db.createObjectStore('kalshiMarkets', { keyPath: 'market_id' });
+    const contracts = db.createObjectStore('kalshiContracts', { keyPath: 'contract_id' });
+    contracts.createIndex('market_id', 'market_id');
+    db.createObjectStore('kalshiQuotes', { keyPath: 'market_id' });
+    db.createObjectStore('eventOutcomes', { keyPath: ['event_id', 'asof_ts'] });
+    db.createObjectStore('kalshiUploads', { keyPath: 'id' });
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;

@@ -46,9 +46,14 @@ export const JOB_TYPES = [
   'iv_chain_import',
   'iv_heston_calibrate',
   'backtest',
-  'sweep',
   'train',
+  'autopilot_cycle',
+  'paper_cycle',
+  'health_check',
   'predict',
+  'sweep',
+  'kalshi_import',
+  'kalshi_fetch',
   // (add new job types above this line, one per line)
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
@@ -304,6 +309,10 @@ export interface BacktestParams {
   datasetIds: string[];
   benchmarkId: string | null;
   rule: { kind: 'sma'; fast: number; slow: number };
+  /** where entries come from: the SMA rule, or a Signal Desk run's predictions */
+  signal_source: 'rule' | 'predictions';
+  /** the `predict` job whose stored predictions drive the run (signal_source = predictions) */
+  predictions_run: string | null;
   holding_period: number;
   max_positions: number;
   entry_threshold: number;
@@ -510,6 +519,14 @@ export interface Backend {
   /** Result of an `iv_arb_svi` job (simulated quotes: demo). */
   getIvArbSvi(resultKey: string): Promise<Envelope<ArbSviResult>>;
 
+  // ---- additions (signals engineer) --------------------------------------------------------
+  /** Model versions for the Signal Desk picker (newest first) and the champion id. */
+  getSignalModels(): Promise<import('./models/signal-views').SignalModelsView>;
+  /** A stored `predict` run by job id or 'latest'; null when none. */
+  getPredictions(runId: string): Promise<Envelope<import('./models/signal-views').PredictionsView> | null>;
+  /** The last 20 `predict` jobs, newest first. */
+  listPredictRuns(): Promise<import('./models/signal-views').PredictRunSummary[]>;
+
   // ---- additions (backtest engineer) -------------------------------------------------------
   /** The last 20 `backtest` jobs, newest first. */
   listBacktestRuns(): Promise<BacktestRunSummary[]>;
@@ -518,13 +535,33 @@ export interface Backend {
   /** A stored parameter sweep by job id or 'latest'; null when none. */
   getSweepResult(runId: string): Promise<Envelope<SweepView> | null>;
 
-  // ---- additions (signals engineer) --------------------------------------------------------
-  /** Model versions for the Signal Desk picker (newest first) and the champion id. */
-  getSignalModels(): Promise<import('./models/signal-views').SignalModelsView>;
-  /** A stored `predict` run by job id or 'latest'; null when none. */
-  getPredictions(runId: string): Promise<Envelope<import('./models/signal-views').PredictionsView> | null>;
-  /** The last 20 `predict` jobs, newest first. */
-  listPredictRuns(): Promise<import('./models/signal-views').PredictRunSummary[]>;
+  // ---- additions (autopilot app engineer) --------------------------------------------------
+  /** A stored autopilot cycle by job id or 'latest' (newest, dry runs included); null when none. */
+  getAutopilotCycle(runId: string): Promise<Envelope<import('./autopilot/views').AutopilotCycleView> | null>;
+  /** The last 20 `autopilot_cycle` / `paper_cycle` jobs, newest first. */
+  listAutopilotRuns(): Promise<import('./autopilot/views').AutopilotRunSummary[]>;
+  /** The strategy registry {active, history} with the provenance of the cycle that last changed it. */
+  getStrategyRegistry(): Promise<Envelope<import('./autopilot/views').StrategyRegistryView>>;
+  /** The paper account with its equity curve derived from trades and marks; null when never set up. */
+  getPaperAccount(): Promise<Envelope<import('./autopilot/views').PaperAccountView> | null>;
+  /** Discards every paper position and trade and starts again with `initialCapital` (default 1,000,000 in the UI). */
+  resetPaperAccount(initialCapital: number): Promise<void>;
+
+  // ---- additions (kalshi engineer) ---------------------------------------------------------
+  /** Stages a Kalshi markets/quotes/outcomes file for a `kalshi_import` job (its kind read from the header). */
+  stageKalshiFile(file: { name: string; text: string; kind?: 'markets' | 'quotes' | 'outcomes' }): Promise<import('./kalshi/backend-ops').KalshiStagedFile>;
+  /** Stored Kalshi event types with market/event counts and origins. */
+  listKalshiEventTypes(): Promise<import('./kalshi/backend-ops').KalshiEventTypeSummary[]>;
+  /** The Kalshi Events view of one event type (distribution, surprises, walk-forward), or null. */
+  getKalshiView(eventType: string): Promise<Envelope<import('./kalshi/views').StoredKalshiView> | null>;
+  /** Deletes every stored Kalshi market, contract, quote and outcome. */
+  clearKalshiData(): Promise<void>;
+
+  // ---- additions (health engineer) ---------------------------------------------------------
+  /** A stored health snapshot by job id, `health/<jobId>` or 'latest' (null when none); demo when any input dataset is demo. */
+  getHealthSnapshot(ref?: string): Promise<Envelope<import('./health/view').HealthSnapshot> | null>;
+  /** The health trend, oldest first (one point per `health_check` run, ≤ 90). */
+  getHealthHistory(): Promise<import('./health/view').HealthHistoryPoint[]>;
 
   // ---- additions (training engineer) -------------------------------------------------------
   /** Model registry summaries (newest first) and the champion id; demo when any version is demo. */

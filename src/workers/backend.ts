@@ -41,8 +41,11 @@ import { createDataOps } from './data-ops';
 import { MissingImportFilesError } from './data-api';
 import { createIvOps } from './iv/backend-ops';
 import { createBacktestOps } from './backtest/backend-ops';
+import { createKalshiOps } from './kalshi/backend-ops';
 import { createSignalOps } from './models/signal-ops';
 import { createModelOps } from './models/backend-ops';
+import { createHealthOps } from './health/backend-ops';
+import { createAutopilotOps } from './autopilot/backend-ops';
 import { createJobLocks, type LockManagerLike } from './job-locks';
 import { type JobExecutor, JobRunner } from './job-runner';
 import { type ComputeConnection, defaultPoolSize, type WorkerLike, WorkerPool } from './pool';
@@ -289,6 +292,7 @@ export function createBackend(options: BackendOptions = {}): Backend {
     return (await listJobs(database, limit)).map((j) => live.get(j.id) ?? j);
   };
   const backtestOps = createBacktestOps({ ready, now, listJobs: listJobsLive });
+  const autopilotOps = createAutopilotOps({ ready, now, listJobs: listJobsLive });
 
   const backend: Backend = {
     boot,
@@ -297,6 +301,9 @@ export function createBackend(options: BackendOptions = {}): Backend {
     ...backtestOps,
     ...createSignalOps({ ready, now, listJobs: listJobsLive }),
     ...createModelOps({ ready, now }),
+    ...createHealthOps({ ready, now }),
+    ...autopilotOps,
+    ...createKalshiOps({ ready, now }),
 
     async getSettings() {
       return getSettings(await ready());

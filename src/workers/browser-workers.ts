@@ -6,7 +6,8 @@
 import * as Comlink from 'comlink';
 import type { DataConnection } from './data-client';
 import type { ComputeConnection, WorkerLike } from './pool';
-import type { ComputeWorkerApi, DataWorkerApi } from './protocol';
+import type { ComputeWorkerApi, DataWorkerApi, ShardAttempt, ShardLender } from './protocol';
+import { transferablesOf } from './transferables';
 
 export function createComputeWorker(): Worker {
   return new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'qe-compute' });
@@ -19,9 +20,29 @@ export function createDataWorker(): Worker {
 export function connectCompute(worker: WorkerLike): ComputeConnection {
   const remote = Comlink.wrap<ComputeWorkerApi>(worker as unknown as Worker);
   return {
-    run: (record, onProgress) =>
-      remote.run(record.id, record.type, record.manifest.params, record.manifest, Comlink.proxy(onProgress)),
+    run: (record, onProgress, lender) =>
+      remote.run(
+        record.id,
+        record.type,
+        record.manifest.params,
+        record.manifest,
+        Comlink.proxy(onProgress),
+        lender ? Comlink.proxy(transferringLender(lender)) : undefined,
+      ),
+    runShard: (runId, task, input) => remote.runShard(runId, task, input),
     cancel: (jobId) => remote.cancel(jobId),
+  };
+}
+
+/** The main thread only relays lent shards' outputs: their buffers move on, never copied. */
+function transferringLender(lender: ShardLender): ShardLender {
+  return {
+    capacity: () => lender.capacity(),
+    tryRun: async (task, input): Promise<ShardAttempt> => {
+      const attempt = await lender.tryRun(task, input);
+      return Comlink.transfer(attempt, transferablesOf(attempt));
+    },
+    cancelAll: () => lender.cancelAll(),
   };
 }
 

@@ -3,10 +3,13 @@
  * worker JobContext and keeps the per-job cancel flags. Runs in Node for tests.
  */
 import type { JobManifest, Json } from '../engine/contracts';
+import { checkpoint } from '../engine/core/context';
 import type { QeDb } from '../storage/db';
 import type { Logger } from '../storage/log/bus';
 import { handlerFor } from './handlers';
-import type { ComputeWorkerApi, JobResult } from './protocol';
+import type { ComputeWorkerApi, JobResult, ShardLender } from './protocol';
+import { distributedParallelMap } from './shards/distributed';
+import { type ShardEnv, shardFor } from './shards/index';
 import { localParallelMap } from './shards/local';
 import { createWorkerContext } from './worker-context';
 
@@ -16,6 +19,10 @@ export interface ComputeHostDeps {
   monotonic(): number;
   yieldFn(): Promise<void>;
   logger: Logger;
+  /** marks a shard's output for transfer on its way out of the worker (comlink in the app) */
+  transferOut?: <T>(value: T) => T;
+  /** spacing of progress reports (default 100 ms); tests that act on a given report use 0 */
+  progressIntervalMs?: number;
 }
 
 export class ComputeHost implements ComputeWorkerApi {
@@ -30,6 +37,7 @@ export class ComputeHost implements ComputeWorkerApi {
     params: { [k: string]: Json },
     manifest: JobManifest,
     onProgress: (fraction: number, stage: string) => void,
+    lender?: ShardLender,
   ): Promise<JobResult> {
     const handler = await handlerFor(type);
     const log = this.deps.logger.child(type);
@@ -41,15 +49,16 @@ export class ComputeHost implements ComputeWorkerApi {
       },
       yieldFn: this.deps.yieldFn,
       now: this.deps.monotonic,
+      ...(this.deps.progressIntervalMs !== undefined ? { minIntervalMs: this.deps.progressIntervalMs } : {}),
     });
     this.running.add(jobId);
     try {
-      const shardEnv = { db: this.deps.db, now: this.deps.now, monotonic: this.deps.monotonic, log };
+      const shardEnv = this.shardEnv(log);
       return await handler(params, ctx, {
         ...shardEnv,
         jobId,
         manifest,
-        parallelMap: localParallelMap(ctx, shardEnv),
+        parallelMap: lender ? distributedParallelMap(ctx, shardEnv, lender) : localParallelMap(ctx, shardEnv),
       });
     } catch (e) {
       if (!(e instanceof Error && e.name === 'CancelledError')) {
@@ -61,6 +70,38 @@ export class ComputeHost implements ComputeWorkerApi {
       this.running.delete(jobId);
       this.cancelled.delete(jobId);
     }
+  }
+
+  /** One shard of another worker's job, lent to this worker by the pool; cancelled by `runId`. */
+  async runShard(runId: string, task: string, input: unknown): Promise<unknown> {
+    // Registered before the module loads, so a cancel that arrives meanwhile is kept.
+    this.running.add(runId);
+    const fn = await shardFor(task).catch((e: unknown) => {
+      this.running.delete(runId);
+      this.cancelled.delete(runId);
+      throw e;
+    });
+    const log = this.deps.logger.child(`shard.${task}`);
+    const ctx = createWorkerContext({
+      isCancelled: () => this.cancelled.has(runId),
+      // Shards report through the caller's onShardDone; their own progress stays here.
+      report: () => undefined,
+      yieldFn: this.deps.yieldFn,
+      now: this.deps.monotonic,
+    });
+    try {
+      await checkpoint(ctx);
+      const out = await fn(input, ctx, this.shardEnv(log));
+      return this.deps.transferOut ? this.deps.transferOut(out) : out;
+    } finally {
+      ctx.dispose();
+      this.running.delete(runId);
+      this.cancelled.delete(runId);
+    }
+  }
+
+  private shardEnv(log: Logger): ShardEnv {
+    return { db: this.deps.db, now: this.deps.now, monotonic: this.deps.monotonic, log };
   }
 
   cancel(jobId: string): void {

@@ -8,6 +8,7 @@ import { openQeDb, type QeDb } from '../storage/db';
 import { logBus } from '../storage/log';
 import { ComputeHost } from './compute-host';
 import { forwardedLog } from './protocol';
+import { transferablesOf } from './transferables';
 import { createMacrotaskYield } from './worker-context';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -31,6 +32,8 @@ const host = new ComputeHost({
   monotonic: () => performance.now(),
   yieldFn: createMacrotaskYield(),
   logger: logBus.logger('worker.compute'),
+  // Shard outputs (feature columns, …) move to the caller instead of being copied.
+  transferOut: (v) => (typeof v === 'object' && v !== null ? Comlink.transfer(v, transferablesOf(v)) : v),
 });
 
 Comlink.expose(host);

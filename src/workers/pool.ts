@@ -3,11 +3,17 @@
  * crashes fails its job with the crash message and is replaced (counted in `restarts`);
  * `terminate(jobId)` kills a stuck job's worker and replaces it. Worker creation and the RPC
  * connection are injected so the scheduling logic runs under Node with fakes.
+ *
+ * Shards: a running job gets a `ShardLender` through which its worker borrows idle workers,
+ * one shard per lend (see shards/distributed.ts). Waiting jobs always come first: nothing is
+ * lent while a job waits, and a lent worker returns to the pool when its shard is done. Lent
+ * workers count as busy. Cancelling or terminating a job does the same to its lent shards; a
+ * helper that crashes answers its shard with `crashed` (the caller reruns it) and is replaced.
  */
 import type { JobRecord } from '../engine/contracts';
 import type { Logger } from '../storage/log/bus';
 import type { JobExecutor } from './job-runner';
-import type { JobResult } from './protocol';
+import type { JobResult, ShardAttempt, ShardLender } from './protocol';
 
 /** The part of `Worker` the pool uses. */
 export interface WorkerLike {
@@ -17,7 +23,10 @@ export interface WorkerLike {
 
 /** A connected worker's RPC surface (comlink in the app; plain objects in tests). */
 export interface ComputeConnection {
-  run(record: JobRecord, onProgress: (fraction: number, stage: string) => void): Promise<JobResult>;
+  run(record: JobRecord, onProgress: (fraction: number, stage: string) => void, lender?: ShardLender): Promise<JobResult>;
+  /** Runs one lent shard (absent: this connection's worker is never lent). */
+  runShard?(runId: string, task: string, input: unknown): Promise<unknown>;
+  /** Cancels a job or a lent shard run by its id. */
   cancel(jobId: string): Promise<void>;
   /** Releases the RPC channel (called before the worker is dropped). */
   release?(): void;
@@ -54,11 +63,21 @@ export function defaultPoolSize(hardwareConcurrency: number | undefined): number
   return Math.max(1, Math.min(4, (hardwareConcurrency || 2) - 1));
 }
 
+/** What a slot is doing: its own job (owner = id) or a shard lent to job `owner`. */
+interface Work {
+  id: string;
+  owner: string;
+  shard: boolean;
+  reject: (e: unknown) => void;
+  /** the worker died under it */
+  crashed: (detail: string) => void;
+}
+
 interface Slot {
   index: number;
   worker: WorkerLike;
   conn: ComputeConnection;
-  job: { id: string; reject: (e: unknown) => void } | null;
+  job: Work | null;
   dead: boolean;
 }
 
@@ -81,6 +100,7 @@ export class WorkerPool implements JobExecutor {
   private readonly listeners = new Set<(s: PoolStatus) => void>();
   private crashTimes: number[] = [];
   private broken: string | null = null;
+  private shardRuns = 0;
   restarts = 0;
 
   constructor(private readonly opts: PoolOptions) {
@@ -115,16 +135,19 @@ export class WorkerPool implements JobExecutor {
       return;
     }
     const slot = this.slots.find((s) => s.job?.id === jobId);
-    if (slot) await slot.conn.cancel(jobId);
+    const lent = this.lentFor(jobId);
+    await Promise.all([...(slot ? [slot.conn.cancel(jobId)] : []), ...lent.map((s) => s.conn.cancel(s.job!.id))]);
   }
 
+  /** Kills the job's worker and the workers running its lent shards, and replaces them. */
   terminate(jobId: string): void {
-    const slot = this.slots.find((s) => s.job?.id === jobId);
-    if (!slot) return;
-    this.opts.logger?.warning(`terminating compute worker ${slot.index} (job ${jobId})`, { jobId });
-    slot.job?.reject(terminatedError(jobId));
-    slot.job = null;
-    this.replace(slot);
+    const slots = this.slots.filter((s) => !s.dead && s.job?.owner === jobId);
+    for (const slot of slots) {
+      this.opts.logger?.warning(`terminating compute worker ${slot.index} (${slot.job?.shard ? 'a shard of ' : ''}job ${jobId})`, { jobId });
+      slot.job?.reject(terminatedError(jobId));
+      slot.job = null;
+      this.replace(slot);
+    }
   }
 
   dispose(): void {
@@ -150,21 +173,65 @@ export class WorkerPool implements JobExecutor {
       const slot = this.slots.find((s) => !s.dead && s.job === null);
       if (!slot) break;
       const w = this.waiting.shift()!;
-      const job = { id: w.record.id, reject: w.reject };
+      const id = w.record.id;
+      const job: Work = {
+        id,
+        owner: id,
+        shard: false,
+        reject: w.reject,
+        crashed: (detail) => w.reject(new Error(`compute worker crashed: ${detail}`)),
+      };
       slot.job = job;
       this.notify();
-      slot.conn.run(w.record, w.onProgress).then(
+      slot.conn.run(w.record, w.onProgress, this.lender(id)).then(
         (r) => this.settle(slot, job, () => w.resolve(r)),
         (e: unknown) => this.settle(slot, job, () => w.reject(e)),
       );
     }
   }
 
+  /** The shard lender handed to job `jobId`'s worker. */
+  private lender(jobId: string): ShardLender {
+    return {
+      capacity: () => Math.max(0, this.slots.filter((s) => !s.dead && s.conn.runShard).length - 1),
+      tryRun: (task, input) => this.lend(jobId, task, input),
+      cancelAll: async () => {
+        await Promise.all(this.lentFor(jobId).map((s) => s.conn.cancel(s.job!.id)));
+      },
+    };
+  }
+
+  private lend(owner: string, task: string, input: unknown): Promise<ShardAttempt> {
+    const ownerRunning = this.slots.some((s) => !s.dead && s.job?.id === owner && !s.job.shard);
+    const slot =
+      this.broken || this.waiting.length > 0 || !ownerRunning
+        ? undefined
+        : this.slots.find((s) => !s.dead && s.job === null && s.conn.runShard);
+    if (!slot) return Promise.resolve({ ok: false, reason: 'busy' });
+    this.shardRuns++;
+    const id = `${owner}#shard-${this.shardRuns}`;
+    return new Promise<ShardAttempt>((resolve, reject) => {
+      const work: Work = { id, owner, shard: true, reject, crashed: (detail) => resolve({ ok: false, reason: 'crashed', detail }) };
+      slot.job = work;
+      this.notify();
+      slot.conn.runShard!(id, task, input).then(
+        (output) => this.settle(slot, work, () => resolve({ ok: true, output })),
+        (e: unknown) => this.settle(slot, work, () => reject(e)),
+      );
+    });
+  }
+
+  private lentFor(jobId: string): Slot[] {
+    return this.slots.filter((s) => !s.dead && s.job?.shard && s.job.owner === jobId);
+  }
+
   /** Ends a job on its slot unless the slot has moved on (crash or terminate already settled it). */
-  private settle(slot: Slot, job: Slot['job'], done: () => void): void {
+  private settle(slot: Slot, job: Work, done: () => void): void {
     if (slot.job !== job) return;
     slot.job = null;
     done();
+    // A job that ended with shards still lent (it failed or was stopped) takes them with it.
+    if (!job.shard) this.cancelLent(job.id);
     this.notify();
     this.dispatch();
   }
@@ -175,8 +242,10 @@ export class WorkerPool implements JobExecutor {
     this.opts.logger?.error(`compute worker ${slot.index} crashed${jobId ? ` while running job ${jobId}` : ''}: ${detail}`, {
       jobId,
     });
-    slot.job?.reject(new Error(`compute worker crashed: ${detail}`));
+    const work = slot.job;
     slot.job = null;
+    work?.crashed(detail);
+    if (work && !work.shard) this.cancelLent(work.id);
     this.restarts++;
     const now = (this.opts.now ?? Date.now)();
     const window = this.opts.crashWindowMs ?? 10_000;
@@ -194,6 +263,14 @@ export class WorkerPool implements JobExecutor {
       return;
     }
     this.replace(slot);
+  }
+
+  private cancelLent(jobId: string): void {
+    for (const s of this.lentFor(jobId)) {
+      s.conn.cancel(s.job!.id).catch((e: unknown) =>
+        this.opts.logger?.warning(`could not cancel a shard of job ${jobId} on worker ${s.index}`, { jobId, error: e }),
+      );
+    }
   }
 
   private replace(slot: Slot): void {

@@ -12,6 +12,25 @@ export interface JobResult {
   resultKey?: string;
 }
 
+/** The pool's answer to a request to run one shard on another (idle) worker. */
+export type ShardAttempt =
+  | { ok: true; output: unknown }
+  /** `busy`: no idle worker (or a job is waiting for one); `crashed`: the helper died mid-shard. */
+  | { ok: false; reason: 'busy' | 'crashed'; detail?: string };
+
+/**
+ * What a running job's worker may ask of the pool (a comlink proxy in the app): run one shard
+ * on an idle worker. Each lend is for one shard only, so a lent worker goes back to the pool —
+ * and to any job waiting for it — as soon as that shard is done.
+ */
+export interface ShardLender {
+  /** how many other workers could ever help (pool size − 1) */
+  capacity(): number | Promise<number>;
+  tryRun(task: string, input: unknown): Promise<ShardAttempt>;
+  /** stops this job's shards that are still running on other workers */
+  cancelAll(): void | Promise<void>;
+}
+
 /** Exposed by compute.worker.ts. `onProgress` is passed as a comlink proxy. */
 export interface ComputeWorkerApi {
   run(
@@ -20,8 +39,11 @@ export interface ComputeWorkerApi {
     params: { [k: string]: Json },
     manifest: JobManifest,
     onProgress: (fraction: number, stage: string) => void,
+    lender?: ShardLender,
   ): Promise<JobResult>;
-  /** Sets the job's cancel flag; the job stops at its next checkpoint. */
+  /** Runs one shard lent by the pool for another worker's job; its typed arrays come back transferred. */
+  runShard(runId: string, task: string, input: unknown): Promise<unknown>;
+  /** Sets the cancel flag of a job or shard run; it stops at its next checkpoint. */
   cancel(jobId: string): void;
 }
 

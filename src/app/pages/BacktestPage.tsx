@@ -28,7 +28,12 @@ const TABS: readonly TabDef<BtTab>[] = [
 function runSummary(r: BacktestRunSummary): string {
   const p = r.params;
   const ids = Array.isArray(p.datasetIds) ? p.datasetIds.map((x) => String(x).split('|')[0]).join(', ') : '?';
-  const rule = p.rule && typeof p.rule === 'object' && !Array.isArray(p.rule) ? `SMA ${p.rule.fast}/${p.rule.slow}` : 'SMA';
+  const rule =
+    p.signal_source === 'predictions'
+      ? `predictions ${String(p.predictions_run ?? '').slice(0, 8)}`
+      : p.rule && typeof p.rule === 'object' && !Array.isArray(p.rule)
+        ? `SMA ${p.rule.fast}/${p.rule.slow}`
+        : 'SMA';
   return `${ids} · ${rule} · hold ${p.holding_period ?? '?'} · max ${p.max_positions ?? '?'} · size ${p.position_size ?? '?'}`;
 }
 
@@ -54,6 +59,14 @@ export default function BacktestPage(): JSX.Element {
       .map((j) => `${j.id}:${j.status}`)
       .join(','),
   );
+  const predictKey = createMemo(() =>
+    app
+      .jobs()
+      .filter((j) => j.type === 'predict')
+      .map((j) => `${j.id}:${j.status}`)
+      .join(','),
+  );
+  const [predictRuns] = createLoader(() => ({ k: predictKey() }), () => app.backend.listPredictRuns(), 'ui.backtest.predict-runs');
   const [runs, reloadRuns] = createLoader(() => ({ k: runsKey() }), () => app.backend.listBacktestRuns(), 'ui.backtest.runs');
   const [result, reloadResult] = createLoader(() => ({ id: selected(), k: runsKey() }), ({ id }) => app.backend.getBacktestResult(id), 'ui.backtest.result');
   createEffect(
@@ -123,9 +136,12 @@ export default function BacktestPage(): JSX.Element {
 
   return (
     <div class="page">
-      <PageHeader title={page.title} subtitle="Configure and run an SMA-rule backtest as a job, then review equity, risk and trades" />
+      <PageHeader title={page.title} subtitle="Configure and run a backtest (SMA rule or Signal Desk predictions) as a job, then review equity, risk and trades" />
       <Panel<import('../../engine/contracts').DatasetMeta[]> title="Backtest Configuration" state={configState()}>
-        {(d) => <BacktestForm datasets={d()} submitting={submitting()} onRun={(s) => void run(s)} />}
+        {(d) => {
+          const pr = predictRuns();
+          return <BacktestForm datasets={d()} predictionRuns={pr.status === 'ready' ? pr.value : []} submitting={submitting()} onRun={(s) => void run(s)} />;
+        }}
       </Panel>
       <Show when={submitError()}>
         {(e) => (

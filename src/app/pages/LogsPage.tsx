@@ -2,6 +2,7 @@ import { useSearchParams } from '@solidjs/router';
 import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createEffect, createMemo, createSignal, For, type JSX, on, onCleanup, Show } from 'solid-js';
 import { type Envelope, LOG_LEVELS, LOG_RETENTION, type LogEntry, type LogLevel } from '../../engine/contracts';
+import { LogDetail } from '../components/logs/LogDetail';
 import { PageHeader } from '../components/PageHeader';
 import { Panel, type PanelState } from '../components/Panel';
 import { exportFileName } from '../lib/csv';
@@ -25,13 +26,14 @@ function download(text: string, name: string, type: string): void {
 export default function LogsPage(): JSX.Element {
   const page = pageById('logs');
   const app = useApp();
-  const [params, setParams] = useSearchParams<{ trace?: string; job?: string }>();
+  const [params, setParams] = useSearchParams<{ trace?: string; job?: string; logger?: string }>();
   const [entries, setEntries] = createSignal<LogEntry[]>(app.backend.recentLogs().slice(-LOG_RETENTION.liveRing));
   const [paused, setPaused] = createSignal(false);
   const [levels, setLevels] = createSignal<ReadonlySet<LogLevel>>(new Set());
   const [text, setText] = createSignal('');
   const [clearedAt, setClearedAt] = createSignal<number | null>(null);
   const [confirmClear, setConfirmClear] = createSignal(false);
+  const [selected, setSelected] = createSignal<LogEntry | null>(null);
   // While paused, new records are buffered so resuming shows them without a gap.
   let buffered: LogEntry[] = [];
 
@@ -86,11 +88,17 @@ export default function LogsPage(): JSX.Element {
     traceId: params.trace ?? null,
     jobId: params.job ?? null,
   }));
+  // Logger filter is a prefix on the dotted name ("worker" matches "worker.compute").
+  const loggerPrefix = () => params.logger ?? '';
   const visible = createMemo(() => {
     const from = clearedAt();
     const base = from === null ? entries() : entries().filter((e) => e.ts > from);
-    return filterLogs(base, filter());
+    const prefix = loggerPrefix();
+    const byLogger = prefix ? base.filter((e) => e.logger === prefix || e.logger.startsWith(`${prefix}.`)) : base;
+    return filterLogs(byLogger, filter());
   });
+  const loggers = createMemo(() => [...new Set(entries().map((e) => e.logger))].sort());
+  const anyFilter = () => isFilterActive(filter()) || loggerPrefix() !== '';
   const counts = createMemo(() => levelCounts(entries()));
 
   const toggleLevel = (l: LogLevel) => {
@@ -102,7 +110,7 @@ export default function LogsPage(): JSX.Element {
   const clearFilters = () => {
     setLevels(new Set<LogLevel>());
     setText('');
-    setParams({ trace: undefined, job: undefined });
+    setParams({ trace: undefined, job: undefined, logger: undefined });
   };
 
   const envelope = (): Envelope<LogEntry[]> => ({
@@ -122,7 +130,7 @@ export default function LogsPage(): JSX.Element {
       ? {
           kind: 'empty',
           message: entries().length === 0 ? 'No log entries yet' : 'No log entries match the current filters',
-          actions: isFilterActive(filter()) ? [{ label: 'Clear filters', onClick: clearFilters }] : undefined,
+          actions: anyFilter() ? [{ label: 'Clear filters', onClick: clearFilters }] : undefined,
         }
       : { kind: 'ready', envelope: envelope() };
 
@@ -136,13 +144,14 @@ export default function LogsPage(): JSX.Element {
           placeholder="Search logs…"
           aria-label="Search logs (message and logger)"
           data-page-search
+          data-testid="log-search"
           value={text()}
           onInput={(e) => setText(e.currentTarget.value)}
           style={{ width: '240px' }}
         />
         <For each={LOG_LEVELS}>
           {(l) => (
-            <button type="button" class={`chip lv-${l}`} aria-pressed={levels().has(l)} onClick={() => toggleLevel(l)}>
+            <button type="button" class={`chip lv-${l}`} data-testid={`level-chip-${l}`} aria-pressed={levels().has(l)} onClick={() => toggleLevel(l)}>
               {l} <span class="hint">{counts()[l]}</span>
             </button>
           )}
@@ -158,28 +167,48 @@ export default function LogsPage(): JSX.Element {
             trace {params.trace} ✕
           </button>
         </Show>
+        <select
+          class="select"
+          aria-label="Logger"
+          data-testid="logger-filter"
+          style={{ width: '220px' }}
+          value={loggerPrefix()}
+          onChange={(e) => setParams({ logger: e.currentTarget.value || undefined })}
+        >
+          <option value="">All loggers</option>
+          <Show when={loggerPrefix() && !loggers().includes(loggerPrefix())}>
+            <option value={loggerPrefix()}>{loggerPrefix()}</option>
+          </Show>
+          <For each={loggers()}>{(name) => <option value={name}>{name}</option>}</For>
+        </select>
         <Show when={params.job}>
-          <button type="button" class="chip" title="Remove the job filter" onClick={() => setParams({ job: undefined })}>
+          <button type="button" class="chip" data-testid="job-filter" title="Remove the job filter" onClick={() => setParams({ job: undefined })}>
             job {params.job} ✕
           </button>
         </Show>
-        <Show when={isFilterActive(filter())}>
-          <button type="button" class="btn btn-sm" onClick={clearFilters}>
+        <Show when={anyFilter()}>
+          <button type="button" class="btn btn-sm" data-testid="log-clear-filters" onClick={clearFilters}>
             Clear filters
           </button>
         </Show>
         <span style={{ 'margin-left': 'auto', display: 'flex', gap: '6px' }}>
-          <button type="button" class="btn btn-sm" aria-pressed={paused()} onClick={() => (paused() ? resume() : setPaused(true))}>
+          <button type="button" class="btn btn-sm" data-testid="log-pause" aria-pressed={paused()} onClick={() => (paused() ? resume() : setPaused(true))}>
             {paused() ? 'Resume' : 'Pause'}
           </button>
           <button
             type="button"
             class="btn btn-sm"
-            onClick={() => download(logsToJsonl(visible()), exportFileName('logs', 'stream', new Date(), 'jsonl'), 'application/x-ndjson')}
+            data-testid="log-export-jsonl"
+            onClick={() => download(logsToJsonl(visible()), exportFileName('logs', 'stream', new Date(app.now()), 'jsonl'), 'application/x-ndjson')}
           >
             Export JSONL
           </button>
-          <button type="button" class="btn btn-sm" onClick={() => download(logsToCsv(visible()), exportFileName('logs', 'stream', new Date()), 'text/csv')}>
+          <button
+            type="button"
+            class="btn btn-sm"
+            data-testid="log-export-csv"
+            onClick={() => download(logsToCsv(visible()), exportFileName('logs', 'stream', new Date(app.now())), 'text/csv')}
+          >
             Export CSV
           </button>
           <Show
@@ -212,15 +241,20 @@ export default function LogsPage(): JSX.Element {
           {historyError()}
         </p>
       </Show>
-      <Panel<LogEntry[]> title="Log Stream" state={state()} tools={<span class="hint mono">{visible().length} entries</span>}>
-        {(rows) => <LogList rows={rows} follow={() => !paused()} />}
+      <Panel<LogEntry[]> title="Log Stream" state={state()} tools={
+          <span class="badge mono" data-testid="log-count" title={`${entries().length} records in the view buffer`}>
+            {visible().length} entries
+          </span>
+        }>
+        {(rows) => <LogList rows={rows} follow={() => !paused()} selected={selected()} onSelect={setSelected} />}
       </Panel>
+      <Show when={selected()}>{(e) => <LogDetail entry={e()} onClose={() => setSelected(null)} />}</Show>
     </div>
   );
 }
 
 /** Virtualised rows (fixed 24 px), newest at the bottom; follows the newest row while `follow()`. */
-function LogList(props: { rows: () => LogEntry[]; follow: () => boolean }): JSX.Element {
+function LogList(props: { rows: () => LogEntry[]; follow: () => boolean; selected: LogEntry | null; onSelect: (e: LogEntry) => void }): JSX.Element {
   let scroller: HTMLDivElement | undefined;
   const virtualizer = createVirtualizer({
     get count() {
@@ -248,8 +282,26 @@ function LogList(props: { rows: () => LogEntry[]; follow: () => boolean }): JSX.
                 <div
                   class="log-row"
                   data-testid="log-row"
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}
-                  title={entry().message}
+                  role="button"
+                  tabIndex={0}
+                  aria-pressed={props.selected === entry()}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    transform: `translateY(${item.start}px)`,
+                    cursor: 'pointer',
+                    ...(props.selected === entry() ? { background: 'rgba(88,166,255,0.12)' } : {}),
+                  }}
+                  title={`${entry().message} — click for the full record`}
+                  onClick={() => props.onSelect(entry())}
+                  onKeyDown={(ev) => {
+                    if (ev.key === 'Enter' || ev.key === ' ') {
+                      ev.preventDefault();
+                      props.onSelect(entry());
+                    }
+                  }}
                 >
                   <span>{formatLocalTimeMs(entry().ts)}</span>
                   <span class={`lv-${entry().level}`}>{entry().level}</span>
@@ -260,7 +312,7 @@ function LogList(props: { rows: () => LogEntry[]; follow: () => boolean }): JSX.
                       <span class="hint"> · trace {entry().traceId}</span>
                     </Show>
                     <Show when={entry().jobId}>
-                      <span class="hint"> · job {entry().jobId?.slice(0, 8)}</span>
+                      <span class="hint"> · job {entry().jobId}</span>
                     </Show>
                   </span>
                 </div>

@@ -1,7 +1,16 @@
-import { createSignal, For, type JSX, Match, Show, Switch } from 'solid-js';
-import type { Envelope } from '../../engine/contracts';
+import { createMemo, createSignal, For, type JSX, Match, on, Show, Switch } from 'solid-js';
+import type { Envelope, EnvelopeMeta } from '../../engine/contracts';
+import { overallMethodology } from '../../engine/health/scoring';
+import { DOMAIN_INFO, HEALTH_DOMAINS, SEVERITY_WEIGHT } from '../../engine/health/types';
 import type { StorageEstimate, WorkerStatus } from '../../workers/api';
+import type { HealthCheckItem, HealthDomain, HealthSnapshot } from '../../workers/health/view';
+import { LineChart } from '../components/charts/LineChart';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { HealthBars } from '../components/health/HealthBars';
+import { HealthCheckList } from '../components/health/HealthCheckList';
+import { HealthRadar } from '../components/health/HealthRadar';
+import { HealthScoreCards } from '../components/health/HealthScoreCards';
+import { WfWindows } from '../components/health/WfWindows';
 import { JobMonitor } from '../components/JobMonitor';
 import { KpiCard } from '../components/KpiCard';
 import { PageHeader } from '../components/PageHeader';
@@ -15,16 +24,16 @@ import { useApp } from '../state/app';
 import { createLoader } from '../state/loader';
 import { empty, GO_BACKTEST, GO_DATA } from './common';
 
-/** Health domains and weights: the one source of truth for the methodology text and score cards. */
-export const HEALTH_DOMAINS = [
-  { name: 'Data Integrity', weight: 25, covers: 'survivorship and data-quality checks' },
-  { name: 'Promotion Gate', weight: 25, covers: 'strategy promotion criteria (Sharpe, DSR, PBO, trade count)' },
-  { name: 'Walk-Forward', weight: 20, covers: 'purged walk-forward validity and IS vs OOS degradation' },
-  { name: 'Execution', weight: 15, covers: 'cost model and execution realism' },
-  { name: 'Complexity', weight: 15, covers: 'features per observation and tunable knobs' },
-] as const;
+/** What each domain's checks cover (the weights come from the engine's DOMAIN_INFO). */
+const DOMAIN_COVERS: Record<HealthDomain, string> = {
+  data_integrity: 'history coverage, cache freshness, quality reports, gaps, splits, anomalies, survivorship',
+  promotion: 'gate criteria, gate selectivity, multiple-testing and walk-forward evidence of active strategies',
+  walk_forward: 'recorded folds: count, train-before-test order, IS vs OOS gap, positive folds, OOS skill, purge',
+  execution: 'cost model of recorded backtests, realised cost per fill, turnover vs costs, trade sample',
+  complexity: 'features per observation, tunable knobs, multiple-testing haircut',
+};
 
-const NO_HEALTH = 'Health checks need datasets, models and backtests — none recorded yet';
+const NO_SNAPSHOT = 'No health check has run yet';
 
 /** The self-test's stored artifact (throughput and the statistics check), read by its result key. */
 function SelftestResult(props: { resultKey: string | undefined; durationMs: number | null }): JSX.Element {
@@ -85,14 +94,32 @@ function formatResultNumber(x: number): string {
   return Math.abs(x) >= 1000 || Math.abs(x) < 0.01 ? x.toPrecision(6) : x.toFixed(3);
 }
 
+/** A part of the snapshot under the snapshot's own provenance. */
+function part<T>(meta: EnvelopeMeta, data: T): Envelope<T> {
+  return { data, meta };
+}
+
 export default function SystemHealthPage(): JSX.Element {
   const page = pageById('systemHealth');
   const app = useApp();
   const [submitting, setSubmitting] = createSignal(false);
   const [submitError, setSubmitError] = createSignal<{ message: string; traceId: string } | null>(null);
+  const [healthSubmitting, setHealthSubmitting] = createSignal(false);
+  const [healthError, setHealthError] = createSignal<{ message: string; traceId: string } | null>(null);
   const [methodologyOpen, setMethodologyOpen] = createSignal(false);
 
   const selftest = () => latestJobOfType(app, 'selftest');
+  const healthJob = () => latestJobOfType(app, 'health_check');
+  // Reload when a health job finishes: the newest succeeded run, else whatever is stored.
+  const snapshotRef = createMemo(() => {
+    const j = healthJob();
+    return j && j.status === 'succeeded' ? `job:${j.id}` : 'latest';
+  });
+  const [snapshot, reloadSnapshot] = createLoader(
+    () => ({ ref: snapshotRef() }),
+    ({ ref }) => app.backend.getHealthSnapshot(ref === 'latest' ? 'latest' : ref.slice(4)),
+    'ui.systemHealth.snapshot',
+  );
 
   const startSelftest = async () => {
     setSubmitting(true);
@@ -104,6 +131,50 @@ export default function SystemHealthPage(): JSX.Element {
     } finally {
       setSubmitting(false);
     }
+  };
+
+  const runHealth = async () => {
+    setHealthSubmitting(true);
+    setHealthError(null);
+    try {
+      await app.submitJob({ type: 'health_check', params: {} });
+    } catch (e) {
+      setHealthError({ message: errorMessage(e), traceId: app.reportError('ui.systemHealth', e, { action: 'health_check' }) });
+    } finally {
+      setHealthSubmitting(false);
+    }
+  };
+
+  /** Panel state of one part of the snapshot; `pick` returns null for "nothing recorded". */
+  const snapState = <T,>(pick: (s: HealthSnapshot) => T | null, emptyMessage: string, actions = [GO_DATA, GO_BACKTEST]): PanelState => {
+    const s = snapshot();
+    switch (s.status) {
+      case 'idle':
+      case 'loading':
+        return { kind: 'loading' };
+      case 'error':
+        return { kind: 'error', message: s.message, traceId: s.traceId, retry: reloadSnapshot };
+      case 'ready': {
+        if (!s.value) return empty(NO_SNAPSHOT, [{ label: 'Run health check', onClick: () => void runHealth() }]);
+        const data = pick(s.value.data);
+        if (data === null) return empty(emptyMessage, actions);
+        return { kind: 'ready', envelope: part(s.value.meta, data) };
+      }
+    }
+  };
+
+  const checksOf = (d: HealthDomain) => (s: HealthSnapshot) => s.report.checks.filter((c) => c.domain === d);
+  const domainTools = (d: HealthDomain) => {
+    const s = snapshot();
+    if (s.status !== 'ready' || !s.value) return undefined;
+    const cs = s.value.data.report.checks.filter((c) => c.domain === d);
+    const pass = cs.filter((c) => c.status === 'PASS').length;
+    const unavail = cs.filter((c) => c.status === 'UNAVAILABLE').length;
+    return (
+      <span class="hint mono" data-testid={`domain-summary-${d}`}>
+        {pass}/{cs.length} PASS{unavail > 0 ? ` (${unavail} unavail.)` : ''}
+      </span>
+    );
   };
 
   const workersEnvelope = (): Envelope<WorkerStatus> => ({
@@ -118,10 +189,22 @@ export default function SystemHealthPage(): JSX.Element {
     },
   });
 
+  // The storage error comes from the app's periodic estimate: give each distinct failure one
+  // log record, so the panel's trace link lands on it.
+  const storageTrace = createMemo(
+    on(
+      () => {
+        const s = app.storage();
+        return s.kind === 'error' ? s.error : null;
+      },
+      (error) => (error === null ? undefined : app.reportError('ui.systemHealth.storage', new Error(`storage estimate failed: ${error}`))),
+    ),
+  );
+
   const storageState = (): PanelState => {
     const s = app.storage();
     if (s.kind === 'loading') return { kind: 'loading' };
-    if (s.kind === 'error') return { kind: 'error', message: `Storage estimate unavailable: ${s.error}`, retry: app.refreshStorage };
+    if (s.kind === 'error') return { kind: 'error', message: `Storage estimate unavailable: ${s.error}`, traceId: storageTrace(), retry: app.refreshStorage };
     const env: Envelope<StorageEstimate> = {
       data: s.estimate,
       meta: {
@@ -138,7 +221,17 @@ export default function SystemHealthPage(): JSX.Element {
 
   return (
     <div class="page">
-      <PageHeader title={page.title} subtitle="Comprehensive system diagnostics and scoring" />
+      <PageHeader title={page.title} subtitle="Comprehensive system diagnostics and scoring">
+        <button type="button" class="btn btn-primary" data-testid="run-health" disabled={healthSubmitting()} onClick={() => void runHealth()}>
+          {healthSubmitting() ? 'Submitting…' : snapshot().status === 'ready' && (snapshot() as { value: unknown }).value ? 'Refresh health' : 'Run health check'}
+        </button>
+      </PageHeader>
+      <Show when={healthError()}>
+        {(err) => (
+          <ErrorPanel title="Could not start the health check" message={err().message} traceId={err().traceId} retry={() => void runHealth()} />
+        )}
+      </Show>
+      <Show when={healthJob()}>{(j) => <JobMonitor jobId={j().id} />}</Show>
 
       <section class="panel" data-testid="methodology">
         <header class="panel-header">
@@ -155,11 +248,7 @@ export default function SystemHealthPage(): JSX.Element {
         </header>
         <Show when={methodologyOpen()}>
           <div class="panel-body" id="methodology-body">
-            <p style={{ 'margin-top': 0 }}>
-              The overall score is the weighted mean of the domain scores. Each domain score averages only the checks that
-              could run (UNAVAILABLE checks are excluded, never counted as passes); critical checks weigh 3×, standard 1×,
-              informational 0.5×.
-            </p>
+            <p style={{ 'margin-top': 0 }}>{overallMethodology()}</p>
             <table class="data">
               <thead>
                 <tr>
@@ -172,17 +261,123 @@ export default function SystemHealthPage(): JSX.Element {
                 <For each={HEALTH_DOMAINS}>
                   {(d) => (
                     <tr>
-                      <td>{d.name}</td>
-                      <td class="r">{d.weight}%</td>
-                      <td>{d.covers}</td>
+                      <td>{DOMAIN_INFO[d].label}</td>
+                      <td class="r">{Math.round(DOMAIN_INFO[d].weight * 100)}%</td>
+                      <td>{DOMAIN_COVERS[d]}</td>
                     </tr>
                   )}
                 </For>
               </tbody>
             </table>
+            <p class="hint">
+              Severity weights: critical {SEVERITY_WEIGHT.critical}×, standard {SEVERITY_WEIGHT.standard}×, informational{' '}
+              {SEVERITY_WEIGHT.informational}×. A critical check scoring below 25 is shown as CRITICAL.
+            </p>
           </div>
         </Show>
       </section>
+
+      <Panel<HealthSnapshot> title="Health Scores" state={snapState((s) => s, NO_SNAPSHOT)}>
+        {(s) => (
+          <div class="stack">
+            <HealthScoreCards report={s().report} />
+            <p class="hint" style={{ margin: 0 }}>
+              Computed {new Date(s().computedAt).toLocaleString()} over {s().sources.datasets} datasets ({s().sources.qualityReports} with quality
+              reports), {s().sources.backtests} backtests, {s().sources.models} models{s().sources.registry ? ', the strategy registry' : ', no strategy registry'}.
+            </p>
+            <Show when={s().warnings.length > 0}>
+              <ul class="panel-warnings" data-testid="health-input-warnings">
+                <For each={s().warnings}>{(w) => <li>{w}</li>}</For>
+              </ul>
+            </Show>
+          </div>
+        )}
+      </Panel>
+
+      <div class="grid-2">
+        <Panel<HealthSnapshot['history']>
+          title="Health Score Trend"
+          state={snapState((s) => (s.history.filter((h) => h.overall_score !== null).length >= 2 ? s.history.filter((h) => h.overall_score !== null) : null), 'Needs at least two health snapshots with a score — run the health check again later', [])}
+        >
+          {(h) => (
+            <LineChart
+              title="Overall health score"
+              height={220}
+              x={Float64Array.from(h(), (p) => Date.parse(p.timestamp))}
+              series={[{ label: 'Overall', y: Float64Array.from(h(), (p) => p.overall_score ?? Number.NaN), color: '#58a6ff' }]}
+              formatY={(v) => v.toFixed(0)}
+              formatX={(ms) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}
+              csvName="health-trend.csv"
+            />
+          )}
+        </Panel>
+        <Panel<HealthSnapshot['report']['domains']> title="Health Radar" state={snapState((s) => s.report.domains, NO_SNAPSHOT)}>
+          {(d) => <HealthRadar domains={d()} />}
+        </Panel>
+      </div>
+
+      <div class="grid-2">
+        <For each={HEALTH_DOMAINS}>
+          {(d) => (
+            <Panel<HealthCheckItem[]> title={`${DOMAIN_INFO[d].label} Checks`} tools={domainTools(d)} state={snapState(checksOf(d), NO_SNAPSHOT)}>
+              {(cs) => <HealthCheckList checks={cs()} />}
+            </Panel>
+          )}
+        </For>
+        <Panel<HealthCheckItem[]> title="Strengths" state={snapState((s) => (s.report.strengths.length > 0 ? s.report.strengths : null), 'No check passes yet')}>
+          {(cs) => (
+            <ul class="stack" style={{ margin: 0, 'padding-left': '18px' }}>
+              <For each={cs()}>
+                {(c) => (
+                  <li>
+                    <strong>{c.name}</strong> <span class="hint">({DOMAIN_INFO[c.domain].label})</span> — {c.detail}
+                  </li>
+                )}
+              </For>
+            </ul>
+          )}
+        </Panel>
+      </div>
+
+      <div class="grid-2">
+        <Panel<HealthSnapshot['report']['cache_age']>
+          title="Data Cache Age"
+          state={snapState((s) => (s.report.cache_age.length > 0 ? s.report.cache_age : null), 'No datasets stored', [GO_DATA])}
+        >
+          {(rows) => (
+            <HealthBars
+              testid="cache-age"
+              minScale={21}
+              caption="Days since each dataset was imported, fetched or generated"
+              rows={rows().map((r) => ({
+                label: `${r.id}${r.origin === 'demo' ? ' (demo)' : ''}`,
+                value: r.days,
+                text: `${r.days.toFixed(1)} d`,
+                color: r.days <= 3 ? 'var(--accent-green)' : r.days <= 14 ? 'var(--accent-amber)' : 'var(--accent-red)',
+              }))}
+            />
+          )}
+        </Panel>
+        <Panel<Record<string, number>>
+          title="Strategy Promotion Funnel"
+          state={snapState((s) => s.report.promotion_funnel, 'No strategy registry recorded — run an autopilot cycle to evaluate candidates', [{ label: 'Go to Autopilot & Events', href: '/autopilot' }])}
+        >
+          {(f) => (
+            <HealthBars
+              testid="promotion-funnel"
+              caption="Promotion funnel from the strategy registry"
+              rows={Object.entries(f()).map(([k, v]) => ({ label: k, value: v, text: String(v) }))}
+            />
+          )}
+        </Panel>
+      </div>
+
+      <Panel<HealthSnapshot['report']['wf_windows']>
+        title="Walk-Forward Window Structure"
+        state={snapState((s) => (s.report.wf_windows.length > 0 ? s.report.wf_windows : null), 'No walk-forward results recorded', [GO_BACKTEST])}
+      >
+        {(w) => <WfWindows windows={w()} />}
+      </Panel>
 
       <div class="grid-2">
         <Panel<WorkerStatus> title="Workers" state={{ kind: 'ready', envelope: workersEnvelope() }}>
@@ -261,16 +456,6 @@ export default function SystemHealthPage(): JSX.Element {
             </div>
           )}
         </Panel>
-      </div>
-
-      <Panel title="Health Scores" state={empty(NO_HEALTH, [GO_DATA, GO_BACKTEST], 'Overall, Data Integrity (25%), Promotion Gate (25%), Walk-Forward (20%), Execution (15%), Complexity (15%).')} />
-      <div class="grid-2">
-        <Panel title="Health Score Trend" state={empty('Needs at least two health snapshots — none recorded yet')} />
-        <Panel title="Health Radar" state={empty(NO_HEALTH)} />
-      </div>
-      <div class="grid-2">
-        <For each={HEALTH_DOMAINS}>{(d) => <Panel title={`${d.name} Checks`} state={empty(NO_HEALTH, undefined, `Covers ${d.covers}.`)} />}</For>
-        <Panel title="Walk-Forward Window Structure" state={empty('No walk-forward results recorded', [GO_BACKTEST])} />
       </div>
     </div>
   );

@@ -12,6 +12,8 @@ import { REGIME_BENCH_STAGES } from './regime-stages';
 import { BACKTEST_BENCH_STAGES } from './backtest-stages';
 import { MODEL_BENCH_STAGES } from './models-stages';
 import { SIGNALS_BENCH_STAGES } from './signals-stages';
+import { kalshiBenchStage } from '../../engine/kalshi/bench';
+import { autopilotBenchStage } from '../commands/autopilot';
 
 export interface BenchStage {
   /** e.g. "data.import_quality_31" */
@@ -33,4 +35,6 @@ export const BENCH_STAGES: BenchStage[] = [
   ...BACKTEST_BENCH_STAGES,
   ...MODEL_BENCH_STAGES,
   ...SIGNALS_BENCH_STAGES,
+  kalshiBenchStage,
+  autopilotBenchStage,
 ];

@@ -13,6 +13,8 @@ import { qualityCommand } from './quality';
 import { importCommand } from './import';
 import { trainCommand } from './train';
 import { predictCommand } from './predict';
+import { kalshiCommand } from './kalshi';
+import { autopilotCommand } from './autopilot';
 
 /** Every `qe` sub-command, in the order `qe --help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [benchCommand, metricsCommand, qualityCommand, normalizeCommand, importCommand, featuresCommand, regimeCommand, optionsPriceCommand, optionsIvCommand, sviCommand, hestonCommand, ivSurfaceCommand, backtestCommand, trainCommand, predictCommand];
+export const COMMANDS: readonly Command[] = [benchCommand, metricsCommand, qualityCommand, normalizeCommand, importCommand, featuresCommand, regimeCommand, optionsPriceCommand, optionsIvCommand, sviCommand, hestonCommand, ivSurfaceCommand, backtestCommand, trainCommand, predictCommand, kalshiCommand, autopilotCommand];

@@ -132,9 +132,57 @@ class EmissionCache {
 }
 
 /**
+ * Emissions of one row rescaled by the largest log-density among the states the forward
+ * recursion can reach (those with (prev·A)_j > 0, or π_j > 0 on the first row); unreachable
+ * states get 0. Returns m_reach − m_all, the change of the row's log scale.
+ *
+ * Why: the usual scaling by the largest log-density over *all* states underflows every
+ * reachable state to exactly 0 when an outlier is ~745 nats likelier under a state that the
+ * transition matrix makes unreachable (an exact zero in A, which Baum–Welch produces for a
+ * state never left towards). The forward probabilities are then 0/0 although the model gives
+ * the row a positive likelihood. Scaling by the reachable maximum is exact: the reachable
+ * argmax gets 1, so the normaliser is ≥ its (positive) predicted probability. It only runs
+ * when the ordinary scaling failed, so every other row keeps its bits.
+ */
+function rescaleReachable(
+  p: HmmParams,
+  em: EmissionCache,
+  X: ArrayLike<number>,
+  xOff: number,
+  prev: Float64Array | null,
+  prevOff: number,
+  b: Float64Array,
+  bOff: number,
+): number {
+  const K = p.states;
+  const A = p.transmat;
+  em.logRow(X, xOff, b, bOff);
+  let mAll = Number.NEGATIVE_INFINITY;
+  let mReach = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < K; j++) {
+    let s = 0;
+    if (prev === null) s = p.startprob[j];
+    else for (let i = 0; i < K; i++) s += prev[prevOff + i] * A[i * K + j];
+    const lp = b[bOff + j];
+    if (lp > mAll) mAll = lp;
+    if (s > 0 && lp > mReach) mReach = lp;
+  }
+  if (!(mReach > Number.NEGATIVE_INFINITY)) return 0; // no finite reachable density: the caller reports the row
+  for (let j = 0; j < K; j++) {
+    let s = 0;
+    if (prev === null) s = p.startprob[j];
+    else for (let i = 0; i < K; i++) s += prev[prevOff + i] * A[i * K + j];
+    b[bOff + j] = s > 0 ? expNonPositive(b[bOff + j] - mReach) : 0;
+  }
+  return mReach - mAll;
+}
+
+/**
  * One scaled forward step: alpha[o..o+K) ∝ (prev·A) ⊙ b, or π ⊙ b when prev is null.
- * Returns the normaliser c_t. The fit's forward pass repeats this arithmetic inline, in the
- * same order, so online filtering reproduces the fit's filtered probabilities bit for bit.
+ * Returns the normaliser c_t; when it is not positive and finite, alpha is left unnormalised
+ * and the caller rescales the row (rescaleReachable) and steps again. The fit's forward pass
+ * repeats this arithmetic inline, in the same order, so online filtering reproduces the fit's
+ * filtered probabilities bit for bit.
  */
 function forwardStep(
   p: HmmParams,
@@ -163,7 +211,7 @@ function forwardStep(
       c += a;
     }
   }
-  checkNormaliser(c, -1);
+  if (!(c > 0 && c < Number.POSITIVE_INFINITY)) return c;
   const inv = 1 / c;
   for (let k = 0; k < K; k++) alpha[o + k] *= inv;
   return c;
@@ -192,6 +240,8 @@ class Workspace {
   /** Σ_t γ_tk (x_td − m_kd) and Σ_t γ_tk (x_td − m_kd)², m = the means of the E-step's θ */
   readonly s1: Float64Array;
   readonly s2: Float64Array;
+  /** Σ of the log-scale changes of rows the forward pass had to rescue (see rescueRow) */
+  logShift = 0;
   constructor(
     readonly T: number,
     readonly K: number,
@@ -217,7 +267,9 @@ class Workspace {
 function forwardLoglik(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Workspace): number {
   em.refresh();
   const scaling = emissionPass(p, em, X, ws);
-  return forwardRecursion(p, ws) + scaling;
+  ws.logShift = 0;
+  const ll = forwardRecursion(p, em, X, ws);
+  return ll + scaling + ws.logShift;
 }
 
 /**
@@ -331,8 +383,33 @@ function emissionRows3(means: Float64Array, em: EmissionCache, X: Float64Array, 
   return total;
 }
 
-/** α̂ and c (as forwardStep, row by row); returns Σ_t ln c_t. */
-function forwardRecursion(p: HmmParams, ws: Workspace): number {
+/**
+ * Row t of the forward pass when its ordinary scaling underflowed (normaliser 0): rescales the
+ * row's emissions in B (rescaleReachable, the change added to ws.logShift) and recomputes α̂_t
+ * unnormalised, as forwardStep does; returns the new normaliser. Kept out of forwardRecursion
+ * so its hot loop stays as small as before.
+ */
+function rescueRow(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Workspace, t: number): number {
+  const { K, D, B, alpha } = ws;
+  const o = t * K;
+  const prev = t === 0 ? null : alpha;
+  ws.logShift += rescaleReachable(p, em, X, t * D, prev, o - K, B, o);
+  const A = p.transmat;
+  let c = 0;
+  for (let j = 0; j < K; j++) {
+    let s = 0;
+    if (prev === null) s = p.startprob[j];
+    else for (let i = 0; i < K; i++) s += alpha[o - K + i] * A[i * K + j];
+    const a = prev === null ? p.startprob[j] * B[o + j] : s * B[o + j];
+    alpha[o + j] = a;
+    c += a;
+  }
+  checkNormaliser(c, t);
+  return c;
+}
+
+/** α̂ and c (as forwardStep, row by row); returns Σ_t ln c_t (rescued rows: see rescueRow). */
+function forwardRecursion(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Workspace): number {
   const { T, K, B, alpha, c } = ws;
   const { transmat: A, startprob } = p;
   let c0 = 0;
@@ -341,7 +418,7 @@ function forwardRecursion(p: HmmParams, ws: Workspace): number {
     alpha[k] = a;
     c0 += a;
   }
-  checkNormaliser(c0, 0);
+  if (!(c0 > 0 && c0 < Number.POSITIVE_INFINITY)) c0 = rescueRow(p, em, X, ws, 0);
   const i0 = 1 / c0;
   for (let k = 0; k < K; k++) alpha[k] *= i0;
   c[0] = c0;
@@ -357,7 +434,7 @@ function forwardRecursion(p: HmmParams, ws: Workspace): number {
       alpha[o + j] = a;
       ct += a;
     }
-    if (!(ct > 0 && ct < Number.POSITIVE_INFINITY)) checkNormaliser(ct, t);
+    if (!(ct > 0 && ct < Number.POSITIVE_INFINITY)) ct = rescueRow(p, em, X, ws, t);
     const ic = 1 / ct;
     for (let k = 0; k < K; k++) alpha[o + k] *= ic;
     c[t] = ct;
@@ -755,8 +832,14 @@ export class HmmFilter {
         return;
       }
     }
-    const mx = this.em.scaledRow(x, offset, this.b, 0);
-    const c = forwardStep(this.params, this.started ? this.state : null, 0, this.b, 0, this.nextState, 0);
+    let mx = this.em.scaledRow(x, offset, this.b, 0);
+    const prev = this.started ? this.state : null;
+    let c = forwardStep(this.params, prev, 0, this.b, 0, this.nextState, 0);
+    if (!(c > 0 && c < Number.POSITIVE_INFINITY)) {
+      mx += rescaleReachable(this.params, this.em, x, offset, prev, 0, this.b, 0);
+      c = forwardStep(this.params, prev, 0, this.b, 0, this.nextState, 0);
+      checkNormaliser(c, -1);
+    }
     this.loglik += Math.log(c) + mx;
     const tmp = this.state;
     this.state = this.nextState;

@@ -12,8 +12,21 @@ export async function appendLogs(db: QeDb, entries: readonly LogEntry[]): Promis
   });
 }
 
-export function dbLogSink(db: QeDb): LogSink {
-  return { write: (entries) => appendLogs(db, entries) };
+/**
+ * The persisted store as a bus sink. Each batch is followed by a retention pass (age measured
+ * from the batch's newest record), so the cap holds between the start-up and hourly prunes
+ * even during a burst of records — the count check is one index count when nothing is due.
+ */
+export function dbLogSink(db: QeDb, retention: Retention = LOG_RETENTION): LogSink {
+  return {
+    write: async (entries) => {
+      if (entries.length === 0) return;
+      await appendLogs(db, entries);
+      let newest = 0;
+      for (const e of entries) if (e.ts > newest) newest = e.ts;
+      await pruneLogs(db, newest, retention);
+    },
+  };
 }
 
 export interface Retention {

@@ -83,7 +83,7 @@ export function createBacktestOps(deps: { ready: () => Promise<QeDb>; now: () =>
       return resultEnvelope(view, {
         now: deps.now(),
         current,
-        source: `SMA ${view.params.rule.fast}/${view.params.rule.slow} backtest of ${view.tickers.join(', ')} (${view.inputs.map((i) => i.source).join(', ')})`,
+        source: `${view.params.predictions_run ? `predictions ${view.params.predictions_run.slice(0, 8)}` : `SMA ${view.params.rule.fast}/${view.params.rule.slow}`} backtest of ${view.tickers.join(', ')} (${view.inputs.map((i) => i.source).join(', ')})`,
         asOf: last,
         ...(jid ? { jobId: jid } : {}),
       });

@@ -9,7 +9,7 @@
 import { type SimulatorConfig, type SimulatorOverrides, DEFAULT_SIMULATOR, RULE_DEFAULTS, resolveConfig } from '../../engine/backtest/config';
 import { type TickerSeries, alignBars } from '../../engine/backtest/matrix';
 import { backtestReport, toJson } from '../../engine/backtest/report';
-import { ruleSignals } from '../../engine/backtest/signals';
+import { type PredictionRows, predictionSignals, ruleSignals } from '../../engine/backtest/signals';
 import { simulateJob } from '../../engine/backtest/simulator';
 import { EXIT_REASONS } from '../../engine/backtest/trade-log';
 import type { DatasetMeta, JobManifest, Json } from '../../engine/contracts';
@@ -25,6 +25,7 @@ import { DatasetNotFoundError, getDatasetMeta } from '../../storage/catalog';
 import { loadDataset } from '../../storage/datasets';
 import type { QeDb } from '../../storage/db';
 import type { BacktestParams, BacktestView } from '../api';
+import type { PredictionsView } from '../models/signal-views';
 import { buildManifest } from '../manifest';
 import { resultInput } from '../research-results';
 import type { JobHandler } from './types';
@@ -73,10 +74,18 @@ export function normaliseBacktestParams(p: Raw): BacktestParams {
   if (fill !== 'open' && fill !== 'close') throw new BacktestParamsError('fill', `must be "open" or "close" (got ${JSON.stringify(fill)})`);
   const rm = p.risk_management ?? false;
   if (typeof rm !== 'boolean') throw new BacktestParamsError('risk_management', 'must be true or false');
+  const source = p.signal_source ?? 'rule';
+  if (source !== 'rule' && source !== 'predictions') throw new BacktestParamsError('signal_source', `must be "rule" or "predictions" (got ${JSON.stringify(source)})`);
+  const run = p.predictions_run ?? null;
+  if (source === 'predictions' && (typeof run !== 'string' || run === '')) {
+    throw new BacktestParamsError('predictions_run', 'must name a Signal Desk run (a `predict` job id) when signal_source is "predictions"');
+  }
   return {
     datasetIds,
     benchmarkId: typeof bench === 'string' && bench !== '' ? bench : null,
     rule: { kind: 'sma', fast, slow },
+    signal_source: source,
+    predictions_run: source === 'predictions' ? (run as string) : null,
     holding_period: req(numField(p, 'holding_period', 10, 1, 60, true), 'holding_period'),
     max_positions: req(numField(p, 'max_positions', 10, 1, 50, true), 'max_positions'),
     entry_threshold: req(numField(p, 'entry_threshold', 0, -1, 1), 'entry_threshold'),
@@ -100,7 +109,8 @@ export function backtestConfig(p: BacktestParams): SimulatorConfig {
   if (p.take_profit !== null) stops.takeProfit = p.take_profit;
   if (p.trailing_stop !== null) stops.trailingStop = p.trailing_stop;
   const o: SimulatorOverrides = {
-    ...RULE_DEFAULTS,
+    // a rule enters while its score is positive; predictions keep the simulator's own gates
+    ...(p.signal_source === 'rule' ? RULE_DEFAULTS : {}),
     initialCapital: p.initial_capital,
     holdingDays: p.holding_period,
     maxPositions: p.max_positions,
@@ -115,9 +125,15 @@ export function backtestConfig(p: BacktestParams): SimulatorConfig {
   return resolveConfig(o, DEFAULT_SIMULATOR);
 }
 
-export function backtestManifest(p: BacktestParams, datasets: readonly DatasetMeta[], benchmark: DatasetMeta | null): JobManifest {
+export function backtestManifest(
+  p: BacktestParams,
+  datasets: readonly DatasetMeta[],
+  benchmark: DatasetMeta | null,
+  predictions: { key: string; checksum: string } | null = null,
+): JobManifest {
   const inputs = datasets.map((d) => ({ key: d.id, checksum: d.checksum }));
   if (benchmark) inputs.push({ key: `benchmark:${benchmark.id}`, checksum: benchmark.checksum });
+  if (predictions) inputs.push(predictions);
   return buildManifest({ type: 'backtest', params: p as unknown as Raw, inputs });
 }
 
@@ -129,6 +145,42 @@ async function requireMeta(db: QeDb, id: string): Promise<DatasetMeta> {
   const m = await getDatasetMeta(db, id);
   if (!m) throw new DatasetNotFoundError(id);
   return m;
+}
+
+/** A Signal Desk run (`predictions/<jobId>`), checked enough to build signals from its history. */
+async function readPredictionsRun(db: QeDb, runId: string): Promise<{ key: string; checksum: string; view: PredictionsView }> {
+  const key = `predictions/${runId}`;
+  const rec = await getArtifact(db, key);
+  if (!rec) throw new BacktestParamsError('predictions_run', `no stored predictions ${key} (run Generate Signals on the Signal Desk first)`);
+  const v = rec.value as unknown as Partial<PredictionsView>;
+  if (!Array.isArray(v.history)) throw new BacktestParamsError('predictions_run', `${key} has no prediction history`);
+  // predictions are written once per job: the write time identifies the content
+  return { key, checksum: `${rec.manifestId ?? ''}@${rec.createdAt}`, view: v as PredictionsView };
+}
+
+/** The run's prediction history for the backtested tickers (bars without a prediction are skipped). */
+export function predictionRows(view: PredictionsView, tickers: readonly string[]): PredictionRows {
+  const want = new Set(tickers);
+  const days: number[] = [];
+  const names: string[] = [];
+  const predicted: number[] = [];
+  const confidence: number[] = [];
+  for (const h of view.history) {
+    if (!want.has(h.ticker)) continue;
+    for (let j = 0; j < h.dates.length; j++) {
+      const r = h.predicted[j];
+      if (r === null || !Number.isFinite(r)) continue;
+      days.push(Math.floor(Date.parse(`${h.dates[j].slice(0, 10)}T00:00:00Z`) / DAY_MS));
+      names.push(h.ticker);
+      predicted.push(r);
+      const c = h.confidence[j];
+      confidence.push(c === null || !Number.isFinite(c) ? 0 : Math.min(1, Math.max(0, c)));
+    }
+  }
+  if (days.length === 0) {
+    throw new BacktestParamsError('predictions_run', `predictions of run ${view.jobId} cover none of ${tickers.join(', ')}`);
+  }
+  return { days: Int32Array.from(days), tickers: names, predicted: Float64Array.from(predicted), confidence: Float64Array.from(confidence) };
 }
 
 const ROLLING_WINDOW = 63;
@@ -152,10 +204,10 @@ export const backtestHandler: JobHandler = async (params, ctx, env) => {
   const db = await env.db();
   const metas = await Promise.all(p.datasetIds.map((id) => requireMeta(db, id)));
   const benchMeta = p.benchmarkId ? await requireMeta(db, p.benchmarkId) : null;
-  const manifest = backtestManifest(p, metas, benchMeta);
+  const stored = p.predictions_run ? await readPredictionsRun(db, p.predictions_run) : null;
+  const manifest = backtestManifest(p, metas, benchMeta, stored && { key: stored.key, checksum: stored.checksum });
   const key = backtestResultKey(manifest.id);
-  const stored = await getArtifact(db, key);
-  if (stored) {
+  if (await getArtifact(db, key)) {
     ctx.progress(1, 'Reused the stored result of identical inputs');
     env.log.info(`backtest ${key} reused`, { jobId: env.jobId });
     return { resultKey: key };
@@ -166,7 +218,9 @@ export const backtestHandler: JobHandler = async (params, ctx, env) => {
     ctx.progress(0.02 + (0.08 * i) / metas.length, `Loading ${metas[i].ticker}`);
     const d = await loadDataset(db, metas[i].id);
     if (d.meta.checksum !== metas[i].checksum) throw new Error(`dataset ${metas[i].id} changed while the backtest was loading it; run it again`);
-    if (d.bars.ts.length < p.rule.slow + 2) throw new Error(`dataset ${metas[i].id} has ${d.bars.ts.length} bars; the slow SMA needs more than ${p.rule.slow}`);
+    if (!stored && d.bars.ts.length < p.rule.slow + 2) {
+      throw new Error(`dataset ${metas[i].id} has ${d.bars.ts.length} bars; the slow SMA needs more than ${p.rule.slow}`);
+    }
     series.push({ ticker: d.meta.ticker, bars: d.bars });
     await checkpoint(ctx);
   }
@@ -184,7 +238,7 @@ export const backtestHandler: JobHandler = async (params, ctx, env) => {
     benchmark = { days, returns, name: benchMeta.ticker };
   }
   const m = alignBars(series);
-  const signals = ruleSignals(m, p.rule);
+  const signals = stored ? predictionSignals(m, predictionRows(stored.view, m.tickers)) : ruleSignals(m, p.rule);
   const t0 = env.monotonic();
   const sim = await simulateJob({ matrix: m, signals, config }, {
     signal: ctx.signal,
@@ -198,6 +252,7 @@ export const backtestHandler: JobHandler = async (params, ctx, env) => {
     nTrials: p.trials,
     sims: 1000,
     nullBaselines: false,
+    ...(stored ? { predictions: signals } : {}),
     ...(benchmark ? { benchmark } : {}),
   });
   await checkpoint(ctx);

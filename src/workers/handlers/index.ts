@@ -20,7 +20,12 @@ export const HANDLER_LOADERS: Record<JobType, () => Promise<JobHandler>> = {
   iv_chain_import: () => import('./iv').then((m) => m.ivChainImportHandler),
   iv_heston_calibrate: () => import('./iv').then((m) => m.ivHestonCalibrateHandler),
   backtest: () => import('./backtest').then((m) => m.backtestHandler),
+  kalshi_import: () => import('./kalshi').then((m) => m.kalshiImportHandler),
+  kalshi_fetch: () => import('./kalshi').then((m) => m.kalshiFetchHandler),
   sweep: () => import('./sweep').then((m) => m.sweepHandler),
+  health_check: () => import('./health').then((m) => m.healthHandler),
+  autopilot_cycle: () => import('./autopilot').then((m) => m.autopilotCycleHandler),
+  paper_cycle: () => import('./autopilot').then((m) => m.paperCycleHandler),
   train: () => import('./train').then((m) => m.trainHandler),
   predict: () => import('./predict').then((m) => m.predictHandler),
 };

@@ -26,6 +26,11 @@ export interface HandlerEnv {
 export interface ParallelMapOptions {
   /** called after each finished shard (for progress) */
   onShardDone?: (done: number, total: number) => void;
+  /**
+   * Shards in flight on the calling worker at once (default 1). 2 suits shards that mostly
+   * wait on IndexedDB: one computes while the other's read or write is in flight.
+   */
+  localConcurrency?: number;
 }
 
 export type JobHandler = (params: { [k: string]: Json }, ctx: JobContext, env: HandlerEnv) => Promise<JobResult>;

@@ -22,7 +22,11 @@ export type ShardFn = (input: unknown, ctx: JobContext, env: ShardEnv) => Promis
 /** Task name → shard module. Owners add one line each. */
 export const SHARD_LOADERS: Record<string, () => Promise<ShardFn>> = {
   sweep_chunk: () => import('./sweep-chunk').then((m) => m.sweepChunkShard),
+  autopilot_candidate: () => import('./autopilot-candidate').then((m) => m.autopilotCandidateShard),
   train_inputs: () => import('./train-inputs').then((m) => m.trainInputsShard),
+  features_ticker: () => import('./features-ticker').then((m) => m.featuresTickerShard),
+  regime_ticker: () => import('./regime-ticker').then((m) => m.regimeTickerShard),
+  kalshi_view: () => import('../kalshi/view-shard').then((m) => m.kalshiViewShard),
 };
 
 export class UnknownShardTaskError extends Error {

@@ -39,6 +39,8 @@ async function setup(origin: 'file' | 'demo' = 'file') {
     monotonic: () => performance.now(),
     yieldFn: setImmediateYield,
     logger: new LogBus().logger('worker.compute'),
+    // every progress report: the cancel tests act on a specific one
+    progressIntervalMs: 0,
   });
   return { db, host };
 }

@@ -7,7 +7,22 @@ describe('openQeDb', () => {
   it('creates every store and index of the current schema', async () => {
     const db = await openQeDb(new IDBFactory());
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['artifacts', 'catalog', 'datasets', 'jobs', 'logs', 'optionChainUploads', 'optionChains', 'registry', 'settings']);
+    expect([...db.objectStoreNames].sort()).toEqual([
+      'artifacts',
+      'catalog',
+      'datasets',
+      'eventOutcomes',
+      'jobs',
+      'kalshiContracts',
+      'kalshiMarkets',
+      'kalshiQuotes',
+      'kalshiUploads',
+      'logs',
+      'optionChainUploads',
+      'optionChains',
+      'registry',
+      'settings',
+    ]);
     const tx = db.transaction(['jobs', 'logs', 'catalog'], 'readonly');
     expect([...tx.objectStore('jobs').indexNames].sort()).toEqual(['createdAt', 'status']);
     expect([...tx.objectStore('logs').indexNames]).toEqual(['ts']);

@@ -9,7 +9,7 @@ import { ComputeHost } from '../../../src/workers/compute-host';
 import type { DataConnection } from '../../../src/workers/data-client';
 import { DataHost, type DuckConnection } from '../../../src/workers/data-host';
 import type { ComputeConnection, WorkerLike } from '../../../src/workers/pool';
-import { forwardedLog } from '../../../src/workers/protocol';
+import { forwardedLog, type ShardLender } from '../../../src/workers/protocol';
 
 export class FakeWorker implements WorkerLike {
   static created: FakeWorker[] = [];
@@ -56,14 +56,31 @@ export function inProcessCompute(db: () => Promise<QeDb>) {
       for (const id of active) host.cancel(id);
     });
     return {
-      run: (record, onProgress) => {
+      run: (record, onProgress, lender) => {
         active.add(record.id);
         return host
-          .run(record.id, record.type, record.manifest.params, record.manifest, onProgress)
+          .run(record.id, record.type, record.manifest.params, record.manifest, onProgress, lender && clonedLender(lender))
           .finally(() => active.delete(record.id));
+      },
+      // Inputs and outputs cross a thread boundary in the app: clone them here as well, so a
+      // shard that returns something uncloneable fails in tests too.
+      runShard: (runId, task, input) => {
+        active.add(runId);
+        return host
+          .runShard(runId, task, structuredClone(input))
+          .then((out) => structuredClone(out))
+          .finally(() => active.delete(runId));
       },
       cancel: async (id) => host.cancel(id),
     };
+  };
+}
+
+function clonedLender(lender: ShardLender): ShardLender {
+  return {
+    capacity: () => lender.capacity(),
+    tryRun: (task, input) => lender.tryRun(task, structuredClone(input)),
+    cancelAll: () => lender.cancelAll(),
   };
 }
 

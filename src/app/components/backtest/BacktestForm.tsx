@@ -1,5 +1,6 @@
 import { createMemo, createSignal, For, type JSX, Show } from 'solid-js';
 import type { DatasetMeta, Json, ManifestInput } from '../../../engine/contracts';
+import type { PredictRunSummary } from '../../../workers/models/signal-views';
 
 /** A slider with its paired numeric input (both edit the same value, clamped to the range). */
 export function SliderField(props: {
@@ -73,8 +74,17 @@ export interface BacktestSubmission {
 }
 
 /** The configuration form; `onRun` receives job params (every field reaches the simulator). */
-export function BacktestForm(props: { datasets: DatasetMeta[]; submitting: boolean; onRun: (s: BacktestSubmission) => void }): JSX.Element {
+export function BacktestForm(props: {
+  datasets: DatasetMeta[];
+  /** succeeded Signal Desk runs whose predictions can drive the backtest */
+  predictionRuns?: PredictRunSummary[];
+  submitting: boolean;
+  onRun: (s: BacktestSubmission) => void;
+}): JSX.Element {
   const daily = createMemo(() => props.datasets.filter((d) => d.timeframe === '1d'));
+  const runs = () => (props.predictionRuns ?? []).filter((r) => r.status === 'succeeded');
+  // '' = the SMA rule; otherwise the predict job id whose predictions drive entries
+  const [source, setSource] = createSignal('');
   const [selected, setSelected] = createSignal<string[]>([]);
   const [benchmark, setBenchmark] = createSignal('');
   const [fast, setFast] = createSignal(20);
@@ -94,7 +104,7 @@ export function BacktestForm(props: { datasets: DatasetMeta[]; submitting: boole
   const toggle = (id: string, on: boolean) => setSelected((s) => (on ? [...s, id] : s.filter((x) => x !== id)));
   const problem = () => {
     if (selected().length === 0) return 'Pick at least one ticker.';
-    if (fast() >= slow()) return `The fast SMA (${fast()}) must be shorter than the slow SMA (${slow()}).`;
+    if (!source() && fast() >= slow()) return `The fast SMA (${fast()}) must be shorter than the slow SMA (${slow()}).`;
     return null;
   };
   const submit = (e: Event) => {
@@ -106,6 +116,8 @@ export function BacktestForm(props: { datasets: DatasetMeta[]; submitting: boole
     const params: { [k: string]: Json } = {
       datasetIds: ids,
       rule: { kind: 'sma', fast: fast(), slow: slow() },
+      signal_source: source() ? 'predictions' : 'rule',
+      ...(source() ? { predictions_run: source() } : {}),
       holding_period: holding(),
       max_positions: maxPos(),
       entry_threshold: entry(),
@@ -149,6 +161,16 @@ export function BacktestForm(props: { datasets: DatasetMeta[]; submitting: boole
           <option value="">None</option>
           <For each={daily()}>{(d) => <option value={d.id}>{d.ticker}</option>}</For>
         </select>
+      </div>
+      <div class="field bt-field">
+        <label for="bt-signal">Signal</label>
+        <select id="bt-signal" data-testid="bt-signal" value={source()} onChange={(e) => setSource(e.currentTarget.value)}>
+          <option value="">SMA crossover rule</option>
+          <For each={runs()}>{(r) => <option value={r.jobId}>{`Predictions · ${new Date(r.createdAt).toLocaleString()} · ${r.jobId.slice(0, 8)}`}</option>}</For>
+        </select>
+        <Show when={source()}>
+          <p class="hint">Entries follow the run's predicted returns (entry threshold and confidence gate apply); tickers without predictions never trade.</p>
+        </Show>
       </div>
       <div class="grid-2">
         <SliderField id="bt-fast" label="Fast SMA" min={2} max={200} step={1} value={fast()} onChange={setFast} />
