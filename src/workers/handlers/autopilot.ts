@@ -11,6 +11,8 @@
  */
 import {
   applyPromotions,
+  groupByValidation,
+  pairValidationKey,
   heuristicPredictions,
   latestPredictions,
   paperCycle,
@@ -58,7 +60,8 @@ import type {
   PredictorInfo,
 } from '../autopilot/views';
 import { resultInput } from '../research-results';
-import type { AutopilotCandidateInput } from '../shards/autopilot-candidate';
+import type { PairValidation } from '../../engine/autopilot/evaluate';
+import type { AutopilotCandidateInput, AutopilotValidationInput } from '../shards/autopilot-candidate';
 import type { HandlerEnv, JobHandler } from './types';
 
 export class AutopilotParamsError extends Error {
@@ -220,16 +223,24 @@ function cycleProgress(ctx: JobContext): JobContext {
 }
 
 /**
- * The cycle's candidate evaluation fanned out over the pool (one shard per candidate, progress
- * per finished candidate). It also keeps the shared panel, whose latest cross-section the
- * paper trader of an ensemble cycle needs later.
+ * The cycle's candidate evaluation fanned out over the pool in two rounds: first the
+ * prediction-level validation once per group of candidates that share it (9 for the default
+ * grid), then one shard per candidate (progress per finished candidate). It also keeps the
+ * shared panel, whose latest cross-section the paper trader of an ensemble cycle needs later.
  */
 function parallelEvaluate(env: HandlerEnv, seen: { panel: EvaluationPanel | null }) {
   return async (cands: Candidate[], panel: EvaluationPanel, cctx: JobContext): Promise<CandidateEvaluation[]> => {
     seen.panel = panel;
-    const inputs: AutopilotCandidateInput[] = cands.map((candidate) => ({ candidate, panel }));
+    const groups = groupByValidation(cands);
+    cctx.progress(0, `Validating predictions for ${groups.length} candidate groups`);
+    const validations = await env.parallelMap<AutopilotValidationInput, PairValidation>(
+      'autopilot_validation',
+      groups.map((g) => ({ candidate: g[0], panel })),
+    );
+    const byKey = new Map(groups.map((g, k) => [pairValidationKey(g[0]), validations[k]]));
+    const inputs: AutopilotCandidateInput[] = cands.map((candidate) => ({ candidate, panel, validation: byKey.get(pairValidationKey(candidate)) }));
     return env.parallelMap<AutopilotCandidateInput, CandidateEvaluation>('autopilot_candidate', inputs, {
-      onShardDone: (done, total) => cctx.progress(done / total, `Candidate ${done}/${total} evaluated`),
+      onShardDone: (done, total) => cctx.progress(0.2 + (0.8 * done) / total, `Candidate ${done}/${total} evaluated`),
     });
   };
 }

@@ -23,6 +23,7 @@ export type ShardFn = (input: unknown, ctx: JobContext, env: ShardEnv) => Promis
 export const SHARD_LOADERS: Record<string, () => Promise<ShardFn>> = {
   sweep_chunk: () => import('./sweep-chunk').then((m) => m.sweepChunkShard),
   autopilot_candidate: () => import('./autopilot-candidate').then((m) => m.autopilotCandidateShard),
+  autopilot_validation: () => import('./autopilot-candidate').then((m) => m.autopilotValidationShard),
   train_inputs: () => import('./train-inputs').then((m) => m.trainInputsShard),
   features_ticker: () => import('./features-ticker').then((m) => m.featuresTickerShard),
   regime_ticker: () => import('./regime-ticker').then((m) => m.regimeTickerShard),
