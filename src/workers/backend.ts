@@ -237,6 +237,17 @@ export function createBackend(options: BackendOptions = {}): Backend {
     const interruptedJobs = await markInterruptedJobs(opened, now(), (id) => alive.has(id));
     const settings = await getSettings(opened);
     configureLogging({ level: settings.logLevel, persist: dbLogSink(opened) });
+    // Records wait up to a second to be written in a batch; write them when the page is hidden
+    // or closed, so the last errors before a close are not lost.
+    if (typeof addEventListener === 'function' && typeof document !== 'undefined') {
+      const flushNow = () => {
+        logBus.flush().catch((e: unknown) => console.error('could not write pending log records', e));
+      };
+      addEventListener('pagehide', flushNow);
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'hidden') flushNow();
+      });
+    }
     const pruned = await startLogRetention(opened, { now });
     if (!pool) await startWorkers();
     log.info(

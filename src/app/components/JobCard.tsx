@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { createSignal, type JSX, Show } from 'solid-js';
 import type { JobRecord } from '../../engine/contracts';
 import { formatDuration } from '../lib/format';
@@ -147,7 +148,19 @@ export function JobCard(props: {
         </Show>
       </div>
       <Show when={props.job.status === 'failed'}>
-        <div class="error-text">{props.job.error ?? 'failed without an error message'}</div>
+        <div class="error-text">
+          {props.job.error ?? 'failed without an error message'}
+          <Show when={props.job.traceId}>
+            {(t) => (
+              <>
+                {' '}
+                <A href={`/logs?trace=${encodeURIComponent(t())}`} data-testid="job-error-logs">
+                  View logs
+                </A>
+              </>
+            )}
+          </Show>
+        </div>
       </Show>
       <Show when={props.job.status === 'succeeded'}>
         <div style={{ color: 'var(--accent-green)' }}>
