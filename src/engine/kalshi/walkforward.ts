@@ -8,6 +8,10 @@
  */
 import { fitRidge } from '../models/ridge';
 import { DAY_MS, purgeDays } from './types';
+import { pearson } from '../models/metrics';
+
+/** Pearson correlation (the models' metric; non-finite pairs are skipped). */
+export { pearson };
 
 export interface EventTable {
   event_id: string[];
@@ -74,30 +78,6 @@ export interface WalkForwardResult {
   n_trials_total: number;
   n_events: number;
   skipped: string[];
-}
-
-export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  if (n < 2) return Number.NaN;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i] - ma;
-    const y = b[i] - mb;
-    sab += x * y;
-    saa += x * x;
-    sbb += y * y;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : Number.NaN;
 }
 
 function select(cols: readonly Float64Array[], rows: readonly number[]): Float64Array[] {
