@@ -9,7 +9,7 @@ import { logBus } from '../storage/log';
 import { ComputeHost } from './compute-host';
 import { forwardedLog } from './protocol';
 import { transferablesOf } from './transferables';
-import { createMacrotaskYield } from './worker-context';
+import { createMacrotaskYield, timeSlicedYield } from './worker-context';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -30,7 +30,7 @@ const host = new ComputeHost({
   },
   now: () => Date.now(),
   monotonic: () => performance.now(),
-  yieldFn: createMacrotaskYield(),
+  yieldFn: timeSlicedYield(createMacrotaskYield(), () => performance.now()),
   logger: logBus.logger('worker.compute'),
   // Shard outputs (feature columns, …) move to the caller instead of being copied.
   transferOut: (v) => (typeof v === 'object' && v !== null ? Comlink.transfer(v, transferablesOf(v)) : v),

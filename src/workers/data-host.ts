@@ -10,7 +10,7 @@ import type { ExportedFile, ExportFormat } from './data-api';
 import { barsToCsv, resampleDataset } from './dataset-export';
 import { importFilesJob } from './handlers/import';
 import type { ImportFilePayload, JobResult } from './protocol';
-import { createMacrotaskYield, createWorkerContext } from './worker-context';
+import { createMacrotaskYield, createWorkerContext, timeSlicedYield } from './worker-context';
 import { listDatasets } from '../storage/catalog';
 import { loadDataset, loadDatasetBytes } from '../storage/datasets';
 import type { QeDb } from '../storage/db';
@@ -148,7 +148,7 @@ export class DataHost implements DataWorkerApi {
   ): Promise<JobResult> {
     if (type !== 'import_files') throw new Error(`the data worker does not run "${type}" jobs`);
     const log = this.deps.logger.child(type);
-    if (!this.yieldFn) this.yieldFn = this.deps.yieldFn ?? createMacrotaskYield();
+    if (!this.yieldFn) this.yieldFn = this.deps.yieldFn ?? timeSlicedYield(createMacrotaskYield(), this.deps.now);
     const ctx = createWorkerContext({
       isCancelled: () => this.cancelled.has(jobId),
       report: (f, s) => {
