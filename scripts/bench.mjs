@@ -135,7 +135,7 @@ function parseCli(argv) {
     else if (a === '--loads') opts.loads = Number(argv[++i]);
     else if (a === '--import-runs') opts.importRuns = Number(argv[++i]);
     else if (a === '--only') opts.only = argv[++i];
-    else throw new Error(`unknown option ${a} (use --skip-build, --skip-node, --skip-browser, --loads N, --import-runs N, --only <bench name or 'import'|'load'>)`);
+    else throw new Error(`unknown option ${a} (use --skip-build, --skip-node, --skip-browser, --loads N, --import-runs N, --only <bench name or 'import'>)`);
   }
   if (!Number.isInteger(opts.loads) || opts.loads < 1) throw new Error('--loads needs a positive integer');
   if (!Number.isInteger(opts.importRuns) || opts.importRuns < 1) throw new Error('--import-runs needs a positive integer');
