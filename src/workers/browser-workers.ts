@@ -38,6 +38,7 @@ export function connectCompute(worker: WorkerLike): ComputeConnection {
 function transferringLender(lender: ShardLender): ShardLender {
   return {
     capacity: () => lender.capacity(),
+    idle: () => lender.idle(),
     tryRun: async (task, input): Promise<ShardAttempt> => {
       const attempt = await lender.tryRun(task, input);
       return Comlink.transfer(attempt, transferablesOf(attempt));

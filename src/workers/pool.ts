@@ -194,6 +194,7 @@ export class WorkerPool implements JobExecutor {
   private lender(jobId: string): ShardLender {
     return {
       capacity: () => Math.max(0, this.slots.filter((s) => !s.dead && s.conn.runShard).length - 1),
+      idle: () => (this.broken || this.waiting.length > 0 ? 0 : this.slots.filter((s) => !s.dead && s.job === null && s.conn.runShard).length),
       tryRun: (task, input) => this.lend(jobId, task, input),
       cancelAll: async () => {
         await Promise.all(this.lentFor(jobId).map((s) => s.conn.cancel(s.job!.id)));

@@ -26,6 +26,11 @@ export type ShardAttempt =
 export interface ShardLender {
   /** how many other workers could ever help (pool size − 1) */
   capacity(): number | Promise<number>;
+  /**
+   * Workers free for a shard right now (0 while a job waits). Asked before `tryRun`, so a
+   * shard's input — possibly megabytes — is not cloned to the main thread only to be refused.
+   */
+  idle(): number | Promise<number>;
   tryRun(task: string, input: unknown): Promise<ShardAttempt>;
   /** stops this job's shards that are still running on other workers */
   cancelAll(): void | Promise<void>;

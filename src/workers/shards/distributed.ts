@@ -65,6 +65,10 @@ export function distributedParallelMap(ctx: JobContext, env: ShardEnv, lender: S
       let i: number | undefined = first;
       try {
         while (i !== undefined) {
+          if ((await lender.idle()) <= 0) {
+            givenBack.push(i);
+            return;
+          }
           const attempt = await lender.tryRun(task, inputs[i]);
           if (!attempt.ok) {
             if (attempt.reason === 'crashed') {

@@ -79,6 +79,7 @@ export function inProcessCompute(db: () => Promise<QeDb>) {
 function clonedLender(lender: ShardLender): ShardLender {
   return {
     capacity: () => lender.capacity(),
+    idle: () => lender.idle(),
     tryRun: (task, input) => lender.tryRun(task, structuredClone(input)),
     cancelAll: () => lender.cancelAll(),
   };

@@ -86,6 +86,8 @@ function rec(id: string, type: string, params: { [k: string]: Json }): JobRecord
 function pool(size: number, hooks: { beforeShard?: (w: FakeWorker, input: SleepInput) => void } = {}) {
   const workers: FakeWorker[] = [];
   const shardRuns: Array<{ worker: number; i: number }> = [];
+  /** shard inputs handed to the pool (each one a structured clone to the main thread in the app) */
+  const tryRuns: number[] = [];
   const connectHost = inProcessCompute(() => Promise.reject(new Error('no database in these tests')));
   const p = new WorkerPool({
     size,
@@ -98,6 +100,21 @@ function pool(size: number, hooks: { beforeShard?: (w: FakeWorker, input: SleepI
       const c = connectHost(w);
       return {
         ...c,
+        run: (record, onProgress, lender) =>
+          c.run(
+            record,
+            onProgress,
+            lender && {
+              ...lender,
+              capacity: () => lender.capacity(),
+              idle: () => lender.idle(),
+              cancelAll: () => lender.cancelAll(),
+              tryRun: (task, input) => {
+                tryRuns.push((input as SleepInput).i);
+                return lender.tryRun(task, input);
+              },
+            },
+          ),
         runShard: (runId, task, input) => {
           shardRuns.push({ worker: workers.indexOf(w as FakeWorker), i: (input as SleepInput).i });
           hooks.beforeShard?.(w as FakeWorker, input as SleepInput);
@@ -106,7 +123,7 @@ function pool(size: number, hooks: { beforeShard?: (w: FakeWorker, input: SleepI
       };
     },
   });
-  return { pool: p, workers, shardRuns };
+  return { pool: p, workers, shardRuns, tryRuns };
 }
 
 afterEach(() => {
@@ -130,6 +147,19 @@ describe('distributed parallelMap', () => {
     expect(shardRuns.length).toBeGreaterThan(0);
     expect(shardRuns.length).toBeLessThan(20);
     expect(p.status()).toEqual({ size: 3, busy: 0, restarts: 0 });
+  });
+
+  it('hands no shard input to the pool while every worker is busy', async () => {
+    const { pool: p, shardRuns, tryRuns } = pool(2);
+    // two fan-out jobs at once: each worker runs its own job, none is ever idle
+    await Promise.all([
+      p.run(rec('busy-a', 'test_fanout', { n: 8, ms: 3 }), () => undefined),
+      p.run(rec('busy-b', 'test_fanout', { n: 8, ms: 3 }), () => undefined),
+    ]);
+    expect(results.get('busy-a')!.map((o) => o.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(results.get('busy-b')!.map((o) => o.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(shardRuns).toEqual([]);
+    expect(tryRuns).toEqual([]);
   });
 
   it('a pool of one runs every shard on the calling worker', async () => {
