@@ -130,26 +130,27 @@ export function describeProxyError(body: ProxyErrorBody, httpStatus: number, hea
   }
 }
 
-/** Fetches bars from the proxy; throws ProxyFetchError with a specific message on any failure. */
-export async function fetchProxyBars(req: ProxyBarsRequest): Promise<ProxyOk<ProxyBars>> {
-  const url = proxyBarsUrl(req);
+/**
+ * GET from the proxy with a timeout, the body as text. A timeout and a connection failure
+ * become their own ProxyFetchErrors; `timeoutText` finishes "did not answer …" for this call.
+ */
+export async function proxyGet(
+  url: string,
+  req: { proxyUrl: string; appOrigin?: string; fetchImpl?: typeof fetch; timeoutMs?: number },
+  timeoutText: string,
+): Promise<{ res: Response; text: string }> {
   const doFetch = req.fetchImpl ?? fetch;
-  const timeoutMs = req.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
-  }, timeoutMs);
-  let res: Response;
-  let text: string;
+  }, req.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS);
   try {
-    res = await doFetch(url, { signal: controller.signal, headers: { accept: 'application/json' } });
-    text = await res.text();
+    const res = await doFetch(url, { signal: controller.signal, headers: { accept: 'application/json' } });
+    return { res, text: await res.text() };
   } catch (e) {
-    if (timedOut) {
-      throw new ProxyFetchError('timeout', `The proxy at ${req.proxyUrl} did not answer within ${timeoutMs / 1000} s (timeout). Is it running, and is ${UPSTREAM_NAME[req.provider]} slow?`);
-    }
+    if (timedOut) throw new ProxyFetchError('timeout', `The proxy at ${req.proxyUrl} did not answer ${timeoutText}`);
     const detail = e instanceof Error ? e.message : String(e);
     // A 403 for an unknown origin carries no CORS headers, so the browser reports it exactly
     // like a connection failure: say both.
@@ -160,6 +161,12 @@ export async function fetchProxyBars(req: ProxyBarsRequest): Promise<ProxyOk<Pro
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Fetches bars from the proxy; throws ProxyFetchError with a specific message on any failure. */
+export async function fetchProxyBars(req: ProxyBarsRequest): Promise<ProxyOk<ProxyBars>> {
+  const url = proxyBarsUrl(req);
+  const { res, text } = await proxyGet(url, req, `within ${(req.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS) / 1000} s (timeout). Is it running, and is ${UPSTREAM_NAME[req.provider]} slow?`);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -24,7 +24,7 @@ import {
 import { type JobContext, NULL_CONTEXT, checkpoint } from '../../engine/core/context';
 import { KALSHI_TICKER_PATTERN } from './tickers';
 import type { EventContract, EventMarket, MarketQuotes } from '../../engine/kalshi/types';
-import { DEFAULT_FETCH_TIMEOUT_MS, describeProxyError, ProxyFetchError } from '../../storage/sources/proxy-fetch';
+import { DEFAULT_FETCH_TIMEOUT_MS, describeProxyError, ProxyFetchError, proxyGet } from '../../storage/sources/proxy-fetch';
 import type { KalshiBatch } from '../../storage/kalshi';
 
 export interface KalshiFetchRequest {
@@ -78,26 +78,7 @@ function base(proxyUrl: string): string {
 }
 
 async function getJson<T>(url: string, schema: Schema<T>, req: KalshiFetchRequest, what: string): Promise<ProxyOk<T>> {
-  const doFetch = req.fetchImpl ?? fetch;
-  const timeoutMs = req.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  let res: Response;
-  let text: string;
-  try {
-    res = await doFetch(url, { signal: controller.signal, headers: { accept: 'application/json' } });
-    text = await res.text();
-  } catch (e) {
-    if (timedOut) throw new ProxyFetchError('timeout', `The proxy at ${req.proxyUrl} did not answer ${what} within ${timeoutMs / 1000} s (timeout). Is it running, and is Kalshi slow?`);
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new ProxyFetchError('unreachable', `Proxy unreachable or this app's origin is not allowed — start it with \`npm run proxy -- --origin ${req.appOrigin ?? '<this app origin>'}\` (proxy URL ${req.proxyUrl}; the browser said: ${detail})`);
-  } finally {
-    clearTimeout(timer);
-  }
+  const { res, text } = await proxyGet(url, req, `${what} within ${(req.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS) / 1000} s (timeout). Is it running, and is Kalshi slow?`);
   let body: unknown;
   try {
     body = JSON.parse(text);
