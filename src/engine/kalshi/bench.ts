@@ -8,6 +8,7 @@ import { seedFromString } from '../core/hash';
 import { Prng } from '../core/prng';
 import { buildPanel } from './panel';
 import type { EventContract, EventMarket, MarketQuotes } from './types';
+import { quoteColumns } from './types';
 
 const CONTRACTS = 50;
 const TIMES = 10_000;
@@ -40,13 +41,7 @@ function build(): BenchInput {
     market_id: 'K',
     contractIds: ids,
     contract: new Int32Array(n),
-    ts: new Float64Array(n),
-    bid: new Float64Array(n),
-    ask: new Float64Array(n),
-    mid: new Float64Array(n),
-    last: new Float64Array(n),
-    volume: new Float64Array(n),
-    oi: new Float64Array(n),
+    ...quoteColumns(n),
   };
   let r = 0;
   for (let c = 0; c < CONTRACTS; c++) {

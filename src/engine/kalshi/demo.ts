@@ -8,6 +8,7 @@ import { seedFromString } from '../core/hash';
 import { Prng } from '../core/prng';
 import type { EventContract, EventMarket, EventOutcome, MarketQuotes } from './types';
 import { DAY_MS, HOUR_MS } from './types';
+import { quoteColumns } from './types';
 
 export interface DemoEventSet {
   markets: EventMarket[];
@@ -152,13 +153,7 @@ export function generateDemoEvents(opts: DemoOptions = {}): DemoEventSet {
         market_id: marketId,
         contractIds: [...ids].sort(),
         contract: new Int32Array(n),
-        ts: new Float64Array(n),
-        bid: new Float64Array(n),
-        ask: new Float64Array(n),
-        mid: new Float64Array(n),
-        last: new Float64Array(n),
-        volume: new Float64Array(n),
-        oi: new Float64Array(n),
+        ...quoteColumns(n),
       };
       const slotOf = new Map(q.contractIds.map((c, k) => [c, k] as const));
       // Belief path shared by all contracts of the event.

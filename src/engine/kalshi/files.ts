@@ -8,6 +8,7 @@
  */
 import { parseCsv } from '../iv/csv-table';
 import type { EventContract, EventMarket, EventOutcome, MarketQuotes } from './types';
+import { type QuoteColumns, quoteColumns } from './types';
 
 export class KalshiInputError extends Error {
   constructor(
@@ -203,15 +204,8 @@ export function parseMarketsFile(text: string, file: string): ParsedMarkets {
 }
 
 /** Quote rows in file order (prices as given). */
-export interface QuoteRows {
+export interface QuoteRows extends QuoteColumns {
   contract_id: string[];
-  ts: Float64Array;
-  bid: Float64Array;
-  ask: Float64Array;
-  mid: Float64Array;
-  last: Float64Array;
-  volume: Float64Array;
-  oi: Float64Array;
 }
 
 export function parseQuotesFile(text: string, file: string): QuoteRows {
@@ -220,13 +214,7 @@ export function parseQuotesFile(text: string, file: string): QuoteRows {
   if (n === 0) throw new KalshiInputError(file, '(whole file)', '(rows)', 'no quotes');
   const q: QuoteRows = {
     contract_id: new Array(n),
-    ts: new Float64Array(n),
-    bid: new Float64Array(n),
-    ask: new Float64Array(n),
-    mid: new Float64Array(n),
-    last: new Float64Array(n),
-    volume: new Float64Array(n),
-    oi: new Float64Array(n),
+    ...quoteColumns(n),
   };
   for (let i = 0; i < n; i++) {
     const rec = recs[i];
@@ -327,13 +315,7 @@ export function mergeQuotes(stored: MarketQuotes, incoming: MarketQuotes): Marke
   const n = stored.ts.length + incoming.ts.length;
   const rows: QuoteRows = {
     contract_id: new Array(n),
-    ts: new Float64Array(n),
-    bid: new Float64Array(n),
-    ask: new Float64Array(n),
-    mid: new Float64Array(n),
-    last: new Float64Array(n),
-    volume: new Float64Array(n),
-    oi: new Float64Array(n),
+    ...quoteColumns(n),
   };
   let k = 0;
   for (const q of [stored, incoming]) {

@@ -9,6 +9,7 @@ import { repairMonotone } from './isotonic';
 import { finiteMedian, qualityDimensions } from './quality';
 import { staleCutoffMs } from './stale';
 import { DEFAULT_TAIL_THRESHOLDS, type EventContract, type EventMarket, marketEventTime, type MarketQuotes, TAIL_THRESHOLDS } from './types';
+import type { QuoteColumns } from './types';
 
 export type SnapshotKind = 'bin' | 'threshold' | 'empty' | 'unstructured';
 
@@ -68,14 +69,7 @@ export interface DistributionSnapshot {
 }
 
 /** Latest quote per contract at or before the as-of time (NaN where a contract has none). */
-export interface LatestQuotes {
-  ts: Float64Array;
-  bid: Float64Array;
-  ask: Float64Array;
-  mid: Float64Array;
-  last: Float64Array;
-  volume: Float64Array;
-  oi: Float64Array;
+export interface LatestQuotes extends QuoteColumns {
 }
 
 export function allocLatest(n: number): LatestQuotes {

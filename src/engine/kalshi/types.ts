@@ -38,17 +38,10 @@ export interface EventContract {
  * Quotes of one market, columnar, sorted by (contract, ts). `contract[i]` indexes
  * `contractIds`. Prices are as given (cents or probabilities; the snapshot detects which).
  */
-export interface MarketQuotes {
+export interface MarketQuotes extends QuoteColumns {
   market_id: string;
   contractIds: string[];
   contract: Int32Array;
-  ts: Float64Array;
-  bid: Float64Array;
-  ask: Float64Array;
-  mid: Float64Array;
-  last: Float64Array;
-  volume: Float64Array;
-  oi: Float64Array;
 }
 
 /** One row of event_outcomes (a print of the released number as known at asof_ts). */
@@ -100,4 +93,28 @@ export function marketEventTime(m: EventMarket): number {
 
 export function isoOrNull(ms: number): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** The per-quote columns every quote table has (time, prices, volume, open interest). */
+export interface QuoteColumns {
+  ts: Float64Array;
+  bid: Float64Array;
+  ask: Float64Array;
+  mid: Float64Array;
+  last: Float64Array;
+  volume: Float64Array;
+  oi: Float64Array;
+}
+
+/** `n` rows of quote columns, zero-filled. */
+export function quoteColumns(n: number): QuoteColumns {
+  return {
+    ts: new Float64Array(n),
+    bid: new Float64Array(n),
+    ask: new Float64Array(n),
+    mid: new Float64Array(n),
+    last: new Float64Array(n),
+    volume: new Float64Array(n),
+    oi: new Float64Array(n),
+  };
 }
