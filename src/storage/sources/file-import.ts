@@ -91,6 +91,9 @@ export function subContext(ctx: JobContext, from: number, to: number, label: str
   };
 }
 
+/** Files up to this size are read whole, one file ahead of the parser (see importFiles). */
+const PREFETCH_MAX_BYTES = 32 << 20;
+
 async function* bufferChunks(bytes: ArrayBuffer): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.byteLength; i += BUFFER_CHUNK) yield new Uint8Array(bytes, i, Math.min(BUFFER_CHUNK, bytes.byteLength - i));
 }
@@ -363,9 +366,30 @@ export async function importFiles(
   let qualityMs = 0;
   const prepared: PreparedImport[] = [];
   const fileInfo: ImportResultInfo['files'] = [];
+  // Reading a picked File costs a round trip to the browser per chunk; the next file's bytes
+  // are fetched while this one parses, so reading overlaps parsing instead of adding to it.
+  const prefetch = (k: number): Promise<ArrayBuffer> | null => {
+    const p = plan.files[k];
+    const f = p && files[p.index];
+    if (!f || f.bytes || !f.blob || p.format !== 'csv' || f.size > PREFETCH_MAX_BYTES) return null;
+    const read = f.blob.arrayBuffer();
+    read.catch(() => undefined); // a failed read is reported when the file's turn comes
+    return read;
+  };
+  let ahead = prefetch(0);
   for (let k = 0; k < plan.files.length; k++) {
     const p = plan.files[k];
-    const f = files[p.index];
+    const picked = files[p.index];
+    const mine = ahead;
+    ahead = prefetch(k + 1);
+    let f = picked;
+    if (mine) {
+      try {
+        f = { ...picked, bytes: await mine };
+      } catch (e) {
+        throw readFailure(picked, e);
+      }
+    }
     const from = (PARSE_SHARE * doneBytes) / totalBytes;
     doneBytes += Math.max(1, f.size);
     const to = (PARSE_SHARE * doneBytes) / totalBytes;

@@ -271,3 +271,27 @@ describe('import: folder with the original cache layout', () => {
     expect(info.warnings[0]).toMatch(/^AAPL_1d\.meta\.json: metadata sidecar is not valid JSON/);
   });
 });
+
+describe('import: picked files are read one ahead of the parser', () => {
+  it('imports several blob-backed files, each exactly as the engine parses its text', async () => {
+    const db = await freshDb();
+    const a = 'Date,Open,High,Low,Close,Volume\n2024-01-02,10,11,9,10,100\n2024-01-03,10,12,10,11,120\n';
+    const b = 'Date,Open,High,Low,Close,Volume\n2024-01-02,20,21,19,20,5\n2024-01-03,20,20,18,19,6\n2024-01-04,19,22,19,21,7\n';
+    const { metas } = await importFiles(db, [textFile('AAA.csv', a), textFile('BBB.csv', b)], opts);
+    expect(metas.map((m) => [m.id, m.rows])).toEqual([
+      ['AAA|1d', 2],
+      ['BBB|1d', 3],
+    ]);
+    const direct = importCsvText(b, { file: 'BBB.csv' }).tickers[0].bars;
+    expect(bitsEqual((await loadDataset(db, 'BBB|1d')).bars, direct)).toBe(true);
+  });
+
+  it('a file that cannot be read is named, and nothing of the import is stored', async () => {
+    const db = await freshDb();
+    const broken = new Blob(['Date,Open,High,Low,Close,Volume\n2024-01-02,1,1,1,1,1\n']);
+    Object.defineProperty(broken, 'arrayBuffer', { value: () => Promise.reject(new DOMException('the file changed', 'NotReadableError')) });
+    const files = [textFile('AAA.csv', 'Date,Open,High,Low,Close,Volume\n2024-01-02,10,11,9,10,100\n'), { name: 'GONE.csv', path: 'dir/GONE.csv', size: broken.size, lastModified: 0, blob: broken }];
+    await expect(importFiles(db, files, opts)).rejects.toThrow(/dir\/GONE\.csv.*could not be read \(NotReadableError: the file changed\)/);
+    expect(await listDatasets(db)).toEqual([]);
+  });
+});
