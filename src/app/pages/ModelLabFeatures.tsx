@@ -25,7 +25,7 @@ import { barTimeFormatter, downloadText, featureTableCsv, formatFeatureValue, ti
 import { errorMessage } from '../lib/trace';
 import { useApp } from '../state/app';
 import { createLoader } from '../state/loader';
-import { catalogState, createJobTracker, DatasetSelect, ReuseNote, useCatalog } from './ModelLabShared';
+import { catalogState, createJobTracker, DatasetSelect, loadedData, loadedMeta, ReuseNote, storedResultState, useCatalog } from './ModelLabShared';
 
 const LOGGER = 'ui.modelLab.features';
 const TOP_K = 15;
@@ -119,34 +119,26 @@ export function FeaturesTab(): JSX.Element {
   const state = (): PanelState => {
     const c = catalogState(catalog.state(), catalog.reload, () => void loadDemo());
     if (c) return c;
-    const r = result();
-    if (r.status === 'error') return { kind: 'error', message: `Could not read the stored features: ${r.message}`, traceId: r.traceId, retry: reloadResult };
-    if (r.status !== 'ready') return { kind: 'loading' };
-    if (r.value === null) {
-      const j = jobForSelection();
-      if (j && (j.status === 'queued' || j.status === 'running')) return { kind: 'loading', label: `Computing features (job ${j.status})…` };
-      const ticker = meta(datasetId())?.ticker ?? datasetId();
-      return {
-        kind: 'empty',
-        message: `No ${set()} features for ${ticker}${benchmarkId() ? ` with benchmark ${meta(benchmarkId())?.ticker ?? benchmarkId()}` : ' without a benchmark'} yet`,
-        detail:
-          j?.status === 'failed'
-            ? `The last features job failed: ${j.error ?? 'no error message'}`
-            : 'Compute them as a job; the result is stored and reused while the inputs stay unchanged.',
-        actions: [{ label: 'Compute features', onClick: compute, primary: true, disabled: tracker.submitting() }],
-      };
-    }
-    return { kind: 'ready', envelope: r.value };
+    const ticker = meta(datasetId())?.ticker ?? datasetId();
+    return storedResultState(
+      result(),
+      reloadResult,
+      jobForSelection(),
+      {
+        noun: 'features',
+        busy: 'Computing features',
+        jobNoun: 'features',
+        missing: `No ${set()} features for ${ticker}${benchmarkId() ? ` with benchmark ${meta(benchmarkId())?.ticker ?? benchmarkId()}` : ' without a benchmark'} yet`,
+        hint: 'Compute them as a job; the result is stored and reused while the inputs stay unchanged.',
+        action: 'Compute features',
+      },
+      compute,
+      tracker.submitting(),
+    );
   };
 
-  const view = (): FeatureView | null => {
-    const r = result();
-    return r.status === 'ready' && r.value ? r.value.data : null;
-  };
-  const envMeta = () => {
-    const r = result();
-    return r.status === 'ready' && r.value ? r.value.meta : null;
-  };
+  const view = (): FeatureView | null => loadedData(result());
+  const envMeta = () => loadedMeta(result());
   const fmtDate = () => barTimeFormatter(timeframeOf(view()?.datasetId ?? datasetId() ?? ''));
 
   const exportCsv = () => {

@@ -19,7 +19,7 @@ import { barTimeFormatter, barUnit, timeframeOf } from '../lib/research-table';
 import { errorMessage } from '../lib/trace';
 import { useApp } from '../state/app';
 import { createLoader } from '../state/loader';
-import { catalogState, createJobTracker, DatasetSelect, ReuseNote, useCatalog } from './ModelLabShared';
+import { catalogState, createJobTracker, DatasetSelect, loadedData, loadedMeta, ReuseNote, storedResultState, useCatalog } from './ModelLabShared';
 
 const LOGGER = 'ui.modelLab.regime';
 
@@ -111,34 +111,26 @@ export function RegimeTab(): JSX.Element {
   const state = (): PanelState => {
     const c = catalogState(catalog.state(), catalog.reload, () => void loadDemo());
     if (c) return c;
-    const r = result();
-    if (r.status === 'error') return { kind: 'error', message: `Could not read the stored regimes: ${r.message}`, traceId: r.traceId, retry: reloadResult };
-    if (r.status !== 'ready') return { kind: 'loading' };
-    if (r.value === null) {
-      const j = jobForSelection();
-      if (j && (j.status === 'queued' || j.status === 'running')) return { kind: 'loading', label: `Detecting regimes (job ${j.status})…` };
-      const ticker = meta(datasetId())?.ticker ?? datasetId();
-      return {
-        kind: 'empty',
-        message: `No ${methodName(method())} regimes for ${ticker}${usesStates() ? ` with ${states()} states` : ''} yet`,
-        detail:
-          j?.status === 'failed'
-            ? `The last detection job failed: ${j.error ?? 'no error message'}`
-            : 'Run detection as a job; the result is stored and reused while the inputs stay unchanged.',
-        actions: [{ label: 'Run detection', onClick: run, primary: true, disabled: tracker.submitting() }],
-      };
-    }
-    return { kind: 'ready', envelope: r.value };
+    const ticker = meta(datasetId())?.ticker ?? datasetId();
+    return storedResultState(
+      result(),
+      reloadResult,
+      jobForSelection(),
+      {
+        noun: 'regimes',
+        busy: 'Detecting regimes',
+        jobNoun: 'detection',
+        missing: `No ${methodName(method())} regimes for ${ticker}${usesStates() ? ` with ${states()} states` : ''} yet`,
+        hint: 'Run detection as a job; the result is stored and reused while the inputs stay unchanged.',
+        action: 'Run detection',
+      },
+      run,
+      tracker.submitting(),
+    );
   };
 
-  const view = (): RegimeView | null => {
-    const r = result();
-    return r.status === 'ready' && r.value ? r.value.data : null;
-  };
-  const envMeta = () => {
-    const r = result();
-    return r.status === 'ready' && r.value ? r.value.meta : null;
-  };
+  const view = (): RegimeView | null => loadedData(result());
+  const envMeta = () => loadedMeta(result());
   const fmt = (v: RegimeView) => barTimeFormatter(timeframeOf(v.datasetId));
 
   return (

@@ -4,7 +4,7 @@
  * says whether a finished job computed its result or reused a stored one.
  */
 import { type Accessor, createEffect, createSignal, For, type JSX, on, Show, type Signal } from 'solid-js';
-import type { DatasetMeta, EnvelopeMeta, JobRecord } from '../../engine/contracts';
+import type { DatasetMeta, Envelope, EnvelopeMeta, JobRecord } from '../../engine/contracts';
 import type { JobRequest } from '../../workers/api';
 import { formatDuration } from '../lib/format';
 import { datasetLabel } from '../lib/research-datasets';
@@ -142,4 +142,54 @@ export function ReuseNote(props: { job: JobRecord | undefined; meta: EnvelopeMet
       )}
     </Show>
   );
+}
+
+/** What a tab computes as a job, for the texts of its result panel. */
+export interface StoredResultTexts {
+  /** "features", "regimes" — in "Could not read the stored …" */
+  noun: string;
+  /** "Computing features", "Detecting regimes" — while the job is queued or running */
+  busy: string;
+  /** "features", "detection" — in "The last … job failed" */
+  jobNoun: string;
+  /** the empty state's message (what is missing, for which selection) */
+  missing: string;
+  /** the empty state's explanation when no job failed */
+  hint: string;
+  /** the action button that submits the job */
+  action: string;
+}
+
+/**
+ * The result panel of a stored job result: the stored envelope when there is one, else
+ * loading while its job runs, else an empty state (with the last failure, if any) whose
+ * action submits the job.
+ */
+export function storedResultState<T>(
+  r: LoadState<Envelope<T> | null>,
+  retry: () => void,
+  job: JobRecord | undefined,
+  texts: StoredResultTexts,
+  run: () => void,
+  submitting: boolean,
+): PanelState {
+  if (r.status === 'error') return { kind: 'error', message: `Could not read the stored ${texts.noun}: ${r.message}`, traceId: r.traceId, retry };
+  if (r.status !== 'ready') return { kind: 'loading' };
+  if (r.value !== null) return { kind: 'ready', envelope: r.value };
+  if (job && (job.status === 'queued' || job.status === 'running')) return { kind: 'loading', label: `${texts.busy} (job ${job.status})…` };
+  return {
+    kind: 'empty',
+    message: texts.missing,
+    detail: job?.status === 'failed' ? `The last ${texts.jobNoun} job failed: ${job.error ?? 'no error message'}` : texts.hint,
+    actions: [{ label: texts.action, onClick: run, primary: true, disabled: submitting }],
+  };
+}
+
+/** The data and meta of a loaded envelope (null while loading, on error or when none is stored). */
+export function loadedData<T>(r: LoadState<Envelope<T> | null>): T | null {
+  return r.status === 'ready' && r.value ? r.value.data : null;
+}
+
+export function loadedMeta<T>(r: LoadState<Envelope<T> | null>): EnvelopeMeta | null {
+  return r.status === 'ready' && r.value ? r.value.meta : null;
 }
