@@ -24,6 +24,7 @@ const HORIZONS = [5, 10, 20] as const;
 const MEMBERS = [
   { id: 'gbdt', label: 'Gradient-boosted trees' },
   { id: 'ridge', label: 'Ridge regression' },
+  { id: 'mlp', label: 'Neural net (MLP; slower)' },
 ] as const;
 const FOLD_CHOICES = [null, 2, 3, 4, 5] as const;
 /** preselected benchmark when stored: SPY, else the demo universe's benchmark */

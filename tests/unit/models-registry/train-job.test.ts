@@ -154,6 +154,8 @@ describe('train job', () => {
     expect(() => normaliseTrainParams({ datasetIds: ['A|1d'], members: ['xgboost'] })).toThrow(/unknown member "xgboost"/);
     expect(() => normaliseTrainParams({ datasetIds: ['A|1d'], horizon: 0 })).toThrow(/params.horizon/);
     expect(() => normaliseTrainParams({ datasetIds: ['A|1d'], featureSet: 'huge' })).toThrow(/params.featureSet/);
+    // the optional MLP member is offered by the page and accepted, in the fixed member order
+    expect(normaliseTrainParams({ datasetIds: ['A|1d'], members: ['mlp', 'ridge'] }).members).toEqual(['ridge', 'mlp']);
     expect(normaliseTrainParams({ datasetIds: ['B|1d', 'A|1d', 'B|1d'], members: ['ridge', 'gbdt'] })).toMatchObject({
       datasetIds: ['A|1d', 'B|1d'],
       members: ['gbdt', 'ridge'],
