@@ -1,6 +1,7 @@
 import { createEffect, createSignal, For, type JSX, Show } from 'solid-js';
 import { toCsv } from '../../lib/csv';
 import { formatNumber } from '../../lib/format';
+import { downloadText } from '../../lib/research-table';
 import { summarizeSeries } from '../../lib/series';
 import type { ChartHandle, ChartSeries } from './uplotChart';
 import { ChartOverlay, createLazyChart } from './lazy-chart';
@@ -68,13 +69,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
     for (let i = 0; i < props.x.length; i++) {
       rows.push([new Date(props.x[i]).toISOString(), ...props.series.map((s) => s.y[i])]);
     }
-    const blob = new Blob([toCsv(header, rows)], { type: 'text/csv' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = props.csvName ?? 'series.csv';
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(toCsv(header, rows), props.csvName ?? 'series.csv');
   };
 
   return (

@@ -1,5 +1,6 @@
 import { createEffect, createMemo, createSignal, For, type JSX, on, Show } from 'solid-js';
 import { exportFileName, toCsv } from '../../lib/csv';
+import { downloadText } from '../../lib/research-table';
 import { errorMessage } from '../../lib/trace';
 import { ChartOverlay, createLazyChart } from './lazy-chart';
 import type { PointsTrace, SurfaceHandle, SurfaceInput } from './plotlySurface';
@@ -123,14 +124,8 @@ export function Surface3d(props: Surface3dProps): JSX.Element {
         rows.push([t, m, props.z[i]?.[j] ?? null]);
       });
     });
-    const blob = new Blob([toCsv(['expiry_years', 'moneyness', 'iv_percent'], rows)], { type: 'text/csv' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
     const [page, data] = props.csvName ?? ['iv-surface', props.title];
-    a.download = exportFileName(page, data, new Date());
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(toCsv(['expiry_years', 'moneyness', 'iv_percent'], rows), exportFileName(page, data, new Date()));
   };
 
   return (
