@@ -18,7 +18,7 @@ import { simulate } from '../backtest/simulator';
 import { tradeStats } from '../backtest/trade-stats';
 import { cpcvValidate } from '../backtest/validation/cpcv';
 import { probabilityOfBacktestOverfitting } from '../backtest/validation/pbo';
-import { spearman } from '../backtest/validation/ranks';
+import { subsetSpearman } from '../backtest/validation/ranks';
 import { returnMoments, specDeflatedSharpe } from '../backtest/validation/sharpe';
 import { walkForwardValidate } from '../backtest/validation/walk-forward';
 import { type JobContext, checkpoint } from '../core/context';
@@ -183,12 +183,13 @@ export function pairValidation(c: Candidate, panel: EvaluationPanel, seedKey: st
   }
   let regimesOk = 0;
   let regimesN = 0;
+  const regimeCorr = subsetSpearman(pairs.pred, pairs.actual);
   for (let r = 0; r < 4; r++) {
     const idx: number[] = [];
     for (let k = 0; k < nPairs; k++) if (pairs.regime[k] === r) idx.push(k);
     if (idx.length < 30) continue;
     regimesN++;
-    if (spearman(pairs.pred, pairs.actual, idx) > 0) regimesOk++;
+    if (regimeCorr(idx) > 0) regimesOk++;
   }
   out.regime_positive_fraction = regimesN > 0 ? regimesOk / regimesN : null;
   if (nPairs >= 50) {

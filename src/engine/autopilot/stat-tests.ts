@@ -112,6 +112,9 @@ export function spaTest(d: Float64Array, seed: number, B = 1000, block = 10): Sp
   for (let k = 0; k < n; k++) s += d[k];
   const mean = s / n;
   const stat = Math.sqrt(n) * mean;
+  // Circular prefix sums: a block's sum of d − mean is two lookups instead of a loop.
+  const prefix = new Float64Array(2 * n + 1);
+  for (let k = 0; k < 2 * n; k++) prefix[k + 1] = prefix[k] + (d[k % n] - mean);
   const rng = new Prng(seed);
   let ge = 0;
   for (let b = 0; b < B; b++) {
@@ -119,7 +122,9 @@ export function spaTest(d: Float64Array, seed: number, B = 1000, block = 10): Sp
     let filled = 0;
     while (filled < n) {
       const start = rng.int(n);
-      for (let j = 0; j < block && filled < n; j++, filled++) sum += d[(start + j) % n] - mean;
+      const len = Math.min(block, n - filled);
+      sum += prefix[start + len] - prefix[start];
+      filled += len;
     }
     if (Math.sqrt(n) * (sum / n) >= stat) ge++;
   }
@@ -146,23 +151,32 @@ export function monteCarloSignificance(r: Float64Array, holdingDays: number, see
   if (n < 10) return { p_value: 1, significant: false, original_sharpe: Number.NaN, sims: 0 };
   const ann = Math.sqrt(252 / holdingDays);
   const rf = (rfAnnual * holdingDays) / 252;
-  const sr = (x: Float64Array, signs: Int8Array | null) => {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += signs ? signs[k] * x[k] : x[k];
+  // A sign flip leaves every square unchanged, so each simulation needs only Σ s·r:
+  // var = Σr²/n − mean² (ddof 0). Signs come 32 to a random word.
+  let sum = 0;
+  let sumSq = 0;
+  for (let k = 0; k < n; k++) {
+    sum += r[k];
+    sumSq += r[k] * r[k];
+  }
+  const sr = (s: number) => {
     const m = s / n;
-    let v = 0;
-    for (let k = 0; k < n; k++) v += ((signs ? signs[k] * x[k] : x[k]) - m) ** 2;
-    const sd = Math.sqrt(v / n);
+    const sd = Math.sqrt(Math.max(0, sumSq / n - m * m));
     return sd > 0 ? ((m - rf) / sd) * ann : Number.NaN;
   };
-  const obs = sr(r, null);
+  const obs = sr(sum);
   if (!Number.isFinite(obs)) return { p_value: 1, significant: false, original_sharpe: obs, sims: 0 };
   const rng = new Prng(seed);
-  const signs = new Int8Array(n);
   let ge = 0;
-  for (let s = 0; s < sims; s++) {
-    for (let k = 0; k < n; k++) signs[k] = rng.next() < 0.5 ? -1 : 1;
-    if (sr(r, signs) >= obs) ge++;
+  for (let sim = 0; sim < sims; sim++) {
+    let s = 0;
+    let bits = 0;
+    for (let k = 0; k < n; k++) {
+      if ((k & 31) === 0) bits = rng.nextUint32();
+      s += bits & 1 ? -r[k] : r[k];
+      bits >>>= 1;
+    }
+    if (sr(s) >= obs) ge++;
   }
   const p = (1 + ge) / (1 + sims);
   return { p_value: p, significant: p < 0.05, original_sharpe: obs, sims };

@@ -2,6 +2,7 @@
  * Prediction quality metrics on paired (prediction, outcome) columns. Rows where either is
  * not finite are ignored; a metric that is undefined (too few rows, zero variance) is NaN.
  */
+import { averageRanks as rankSubset, range } from '../backtest/validation/ranks';
 
 function pairs(pred: ArrayLike<number>, y: ArrayLike<number>): { p: Float64Array; t: Float64Array } {
   if (pred.length !== y.length) throw new Error(`metrics: ${pred.length} predictions for ${y.length} outcomes`);
@@ -43,18 +44,7 @@ function pearsonFinite(a: Float64Array, b: Float64Array): number {
 
 /** Ranks 1..n with ties given their average rank. */
 export function averageRanks(x: Float64Array): Float64Array {
-  const n = x.length;
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((i, j) => x[i] - x[j] || i - j);
-  const r = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && x[order[j + 1]] === x[order[i]]) j++;
-    const avg = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) r[order[k]] = avg;
-    i = j + 1;
-  }
-  return r;
+  return rankSubset(x, range(0, x.length), new Float64Array(x.length));
 }
 
 /** Information coefficient: Pearson correlation. */

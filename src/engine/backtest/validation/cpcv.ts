@@ -11,7 +11,7 @@
  */
 import { Prng } from '../../core/prng';
 import { binomial, maskMembers, subsetMasks } from './combinations';
-import { spearman } from './ranks';
+import { subsetSpearman } from './ranks';
 
 export interface CpcvOptions {
   partitions?: number;
@@ -111,10 +111,11 @@ export function cpcvValidate(predicted: Float64Array, actual: Float64Array, entr
   const isCorr: number[] = [];
   const oosCorr: number[] = [];
   const oosLongMean: number[] = [];
+  const corr = subsetSpearman(p, a);
   for (const s of cpcvSplits(n, opts)) {
     if (s.train.length < 60 || s.test.length < 30) continue;
-    const ic = spearman(p, a, s.train);
-    const oc = spearman(p, a, s.test);
+    const ic = corr(s.train);
+    const oc = corr(s.test);
     isCorr.push(Number.isNaN(ic) ? 0 : ic);
     oosCorr.push(Number.isNaN(oc) ? 0 : oc);
     let sum = 0;

@@ -1,19 +1,37 @@
 /** Ranks (ties averaged, 1-based) and Spearman's rank correlation on index subsets. */
 
-/** Average ranks of x[idx[k]] (1..n), written into out[k]. */
+/**
+ * Average ranks of x[idx[k]] (1..n), written into out[k]. The values are sorted natively
+ * (no comparator callback: the rank windows of the validation battery call this thousands of
+ * times) and each value's tie group is found by binary search: rank = (first + last)/2 + 1.
+ * NaN has no place in an order; ranks involving it are NaN.
+ */
 export function averageRanks(x: ArrayLike<number>, idx: ArrayLike<number>, out: Float64Array): Float64Array {
   const n = idx.length;
-  const order = new Int32Array(n);
-  for (let k = 0; k < n; k++) order[k] = k;
-  order.sort((a, b) => x[idx[a]] - x[idx[b]] || a - b);
-  let k = 0;
-  while (k < n) {
-    let j = k;
-    const v = x[idx[order[k]]];
-    while (j + 1 < n && x[idx[order[j + 1]]] === v) j++;
-    const r = (k + j) / 2 + 1;
-    for (let m = k; m <= j; m++) out[order[m]] = r;
-    k = j + 1;
+  const sorted = new Float64Array(n);
+  for (let k = 0; k < n; k++) sorted[k] = x[idx[k]];
+  sorted.sort();
+  for (let k = 0; k < n; k++) {
+    const v = x[idx[k]];
+    if (v !== v) {
+      out[k] = Number.NaN;
+      continue;
+    }
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    hi = n;
+    while (end < hi) {
+      const mid = (end + hi) >>> 1;
+      if (sorted[mid] <= v) end = mid + 1;
+      else hi = mid;
+    }
+    out[k] = (lo + end - 1) / 2 + 1;
   }
   return out;
 }
@@ -61,4 +79,94 @@ export function range(from: number, to: number): Int32Array {
   const out = new Int32Array(Math.max(0, to - from));
   for (let k = 0; k < out.length; k++) out[k] = from + k;
   return out;
+}
+
+/**
+ * Ascending order of the non-NaN values of x, ties in index order — without a comparator
+ * callback: a native sort of the values, then each index drops into the next free slot of its
+ * value's run (found by binary search).
+ */
+export function argsort(x: ArrayLike<number>): Int32Array {
+  const n = x.length;
+  const sorted = new Float64Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = x[i];
+  sorted.sort();
+  let m = n;
+  while (m > 0 && sorted[m - 1] !== sorted[m - 1]) m--; // NaNs sort last
+  const used = new Int32Array(m);
+  const order = new Int32Array(m);
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v !== v) continue;
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    order[lo + used[lo]++] = i;
+  }
+  return order;
+}
+
+/**
+ * Average ranks within a subset from the full order: walk x's order once, rank the members
+ * (pos[i] ≥ 0 is i's slot in the subset) run by run. Returns how many members were ranked.
+ */
+function ranksFromOrder(x: ArrayLike<number>, order: Int32Array, pos: Int32Array, out: Float64Array): number {
+  const N = order.length;
+  let r = 0;
+  let k = 0;
+  while (k < N) {
+    const v = x[order[k]];
+    let j = k;
+    let c = pos[order[k]] >= 0 ? 1 : 0;
+    while (j + 1 < N && x[order[j + 1]] === v) {
+      j++;
+      if (pos[order[j]] >= 0) c++;
+    }
+    if (c > 0) {
+      const avg = r + (c + 1) / 2;
+      for (let t = k; t <= j; t++) {
+        const p = pos[order[t]];
+        if (p >= 0) out[p] = avg;
+      }
+      r += c;
+    }
+    k = j + 1;
+  }
+  return r;
+}
+
+/**
+ * Spearman correlations of x and y over many row subsets (CPCV splits, walk-forward folds,
+ * regimes): both orders are computed once, so a large subset costs one linear pass instead of
+ * two sorts. Small subsets (where sorting is cheaper than a pass over all rows) go through
+ * `spearman`. Subsets must not repeat a row. Same values as `spearman`, bit for bit.
+ */
+export function subsetSpearman(x: ArrayLike<number>, y: ArrayLike<number>): (idx: ArrayLike<number>) => number {
+  const N = x.length;
+  if (y.length !== N) throw new RangeError(`subsetSpearman: x has ${N} rows, y has ${y.length}`);
+  let orders: { x: Int32Array; y: Int32Array } | null = null;
+  const pos = new Int32Array(N).fill(-1);
+  return (idx) => {
+    const m = idx.length;
+    if (m * Math.log2(m + 2) * 4 < N) return spearman(x, y, idx);
+    orders ??= { x: argsort(x), y: argsort(y) };
+    for (let k = 0; k < m; k++) {
+      const i = idx[k];
+      if (pos[i] >= 0) {
+        for (let t = 0; t < k; t++) pos[idx[t]] = -1;
+        throw new RangeError(`subsetSpearman: row ${i} appears twice in the subset`);
+      }
+      pos[i] = k;
+    }
+    const rx = new Float64Array(m);
+    const ry = new Float64Array(m);
+    const complete = ranksFromOrder(x, orders.x, pos, rx) === m && ranksFromOrder(y, orders.y, pos, ry) === m;
+    for (let k = 0; k < m; k++) pos[idx[k]] = -1;
+    // a NaN member has no rank, and makes the correlation NaN (as in `spearman`)
+    return complete ? pearsonArrays(rx, ry) : Number.NaN;
+  };
 }

@@ -13,7 +13,7 @@
  * no losses and no gains → 0) and per-period Sharpe (mean/std ddof 1, 0 when n < 2 or
  * std < 1e-12). Overfit when avg OOS corr ≤ 0 or avg IS/(avg OOS + 1e-10) > maxOverfitRatio.
  */
-import { range, spearman } from './ranks';
+import { range, subsetSpearman } from './ranks';
 
 export interface WalkForwardOptions {
   folds?: number;
@@ -104,9 +104,10 @@ export function walkForwardValidate(predicted: Float64Array, actual: Float64Arra
   const threshold = opts.entryThreshold ?? 0.005;
   const ratio = opts.maxOverfitRatio ?? 2.5;
   const folds: WalkForwardFold[] = [];
+  const corr = subsetSpearman(p, a);
   for (const b of walkForwardFolds(n, opts)) {
-    const isCorr = spearman(p, a, range(b.trainStart, b.trainEnd));
-    const oosCorr = spearman(p, a, range(b.testStart, b.testEnd));
+    const isCorr = corr(range(b.trainStart, b.trainEnd));
+    const oosCorr = corr(range(b.testStart, b.testEnd));
     const longs: number[] = [];
     for (let k = b.testStart; k < b.testEnd; k++) if (p[k] > threshold) longs.push(a[k]);
     let gains = 0;
