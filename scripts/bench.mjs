@@ -53,7 +53,7 @@ import { startServer } from './serve.mjs';
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT_DIR = resolve(ROOT, 'bench-results');
 // Its own build folder, so a concurrent `npm run build` cannot swap files mid-measurement.
-const BENCH_DIST = resolve(ROOT, '.cache/bench-dist');
+const BENCH_DIST = resolve(ROOT, process.env.QE_BENCH_DIST ?? '.cache/bench-dist');
 const DAILY_CSV_DIR = resolve(ROOT, '../shared/data/real/daily/csv');
 const TARGETS = { initialJsGzipBytes: 200 * 1024, interactiveMs: 1000, workerImportMs: 600, bytesPerStoredRow: 60 };
 const others = (ids) => ids.filter((id) => id !== 'SPY|1d');

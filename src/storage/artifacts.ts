@@ -23,7 +23,7 @@ export async function putArtifact(
   const rec: ArtifactRecord = { key, createdAt, value, ...meta };
   await writeTransaction(db, ['artifacts'], `result ${key}`, async (tx) => {
     await tx.objectStore('artifacts').put(rec);
-  });
+  }, 'relaxed');
   return rec;
 }
 

@@ -45,8 +45,9 @@ export async function writeTransaction<S extends Names[], R>(
   stores: S,
   what: string,
   body: (tx: WriteTx<S>) => Promise<R>,
+  durability: IDBTransactionDurability = 'default',
 ): Promise<R> {
-  const tx = db.transaction(stores, 'readwrite') as WriteTx<S>;
+  const tx = db.transaction(stores, 'readwrite', { durability }) as WriteTx<S>;
   // Observe `done` at once so an abort never surfaces as an unhandled rejection.
   const done = tx.done.then(
     () => ({ ok: true as const }),

@@ -48,7 +48,7 @@ import { createHealthOps } from './health/backend-ops';
 import { createAutopilotOps } from './autopilot/backend-ops';
 import { createJobLocks, type LockManagerLike } from './job-locks';
 import { type JobExecutor, JobRunner } from './job-runner';
-import { type ComputeConnection, defaultPoolSize, type WorkerLike, WorkerPool } from './pool';
+import { type ComputeConnection, defaultJobConcurrency, defaultPoolSize, type WorkerLike, WorkerPool } from './pool';
 import { pingProxy } from './proxy-ping';
 import { readForwardedLog } from './protocol';
 import {
@@ -70,6 +70,8 @@ export interface BackendOptions {
   idbFactory?: IDBFactory;
   now?: () => number;
   poolSize?: number;
+  /** jobs running at once (default: poolSize when given, else from the core count) */
+  jobConcurrency?: number;
   createComputeWorker?: () => WorkerLike;
   connectCompute?: (w: WorkerLike) => ComputeConnection;
   createDataWorker?: () => WorkerLike;
@@ -199,7 +201,8 @@ export function createBackend(options: BackendOptions = {}): Backend {
   });
 
   async function startWorkers(): Promise<void> {
-    const size = options.poolSize ?? defaultPoolSize(globalThis.navigator?.hardwareConcurrency);
+    const cores = globalThis.navigator?.hardwareConcurrency;
+    const size = options.poolSize ?? defaultPoolSize(cores);
     const needsBrowser =
       !options.createComputeWorker || !options.connectCompute || !options.createDataWorker || !options.connectData;
     const bw = needsBrowser ? await browserWorkers() : null;
@@ -212,7 +215,8 @@ export function createBackend(options: BackendOptions = {}): Backend {
       now,
     });
     pool.subscribe(notifyStatus);
-    runner.setConcurrency(pool.status().size);
+    // An explicit pool size (tests, the CLI) also sets how many jobs run at once.
+    runner.setConcurrency(Math.min(pool.status().size, options.jobConcurrency ?? (options.poolSize ?? defaultJobConcurrency(cores))));
     dataClient = new DataWorkerClient({
       createWorker: options.createDataWorker ?? (() => bw!.createDataWorker()),
       connect: options.connectData ?? ((w) => bw!.connectData(w)),

@@ -58,9 +58,18 @@ export class PoolBrokenError extends Error {
   }
 }
 
-/** size = max(1, min(4, cores − 1)): one core stays with the UI. */
+/**
+ * Workers = max(1, min(4, cores)): every core can serve a running job's shards (features per
+ * ticker, candidates, folds). The UI keeps its core because jobs are capped separately
+ * (`defaultJobConcurrency`), so a worker without a job of its own only runs shards lent to one.
+ */
 export function defaultPoolSize(hardwareConcurrency: number | undefined): number {
-  return Math.max(1, Math.min(4, (hardwareConcurrency || 2) - 1));
+  return Math.max(1, Math.min(4, hardwareConcurrency || 2));
+}
+
+/** Jobs running at once = max(1, min(2, cores − 1)), as the UI spec sets for heavy jobs. */
+export function defaultJobConcurrency(hardwareConcurrency: number | undefined): number {
+  return Math.max(1, Math.min(2, (hardwareConcurrency || 2) - 1));
 }
 
 /** What a slot is doing: its own job (owner = id) or a shard lent to job `owner`. */

@@ -59,6 +59,7 @@ import type {
   PaperPositionView,
   PredictorInfo,
 } from '../autopilot/views';
+import { measurePhase } from '../measure';
 import { resultInput } from '../research-results';
 import type { PairValidation } from '../../engine/autopilot/evaluate';
 import type { AutopilotCandidateInput, AutopilotValidationInput } from '../shards/autopilot-candidate';
@@ -261,7 +262,10 @@ export const autopilotCycleHandler: JobHandler = async (params, ctx, env) => {
   const benchMeta = p.benchmarkId ? await requireDaily(db, p.benchmarkId) : null;
   const predictor = await resolvePredictor(db, p.predictor);
   ctx.progress(0.01, `Predictor: ${predictor.type}`);
+  const tLoad = env.monotonic();
   const prices = await loadUniverse(db, metas, ctx, 0.01, 0.1);
+  const tCycle = env.monotonic();
+  measurePhase('qe:autopilot:load', tLoad, tCycle, { jobId: env.jobId });
   const { registry } = await getStrategyRegistry(db);
   const storedPaper = await getPaperState(db);
   const paperBefore = storedPaper?.state ?? freshPaperState();
@@ -285,7 +289,13 @@ export const autopilotCycleHandler: JobHandler = async (params, ctx, env) => {
       clock: () => env.monotonic(),
     },
   );
+  let lap = tCycle;
+  for (const [phase, ms] of Object.entries(report.timings)) {
+    measurePhase(`qe:autopilot:${phase}`, lap, lap + ms, { jobId: env.jobId });
+    lap += ms;
+  }
   await checkpoint(ctx);
+  const tStore = env.monotonic();
   ctx.progress(0.97, 'Storing the cycle');
   const warnings: string[] = [];
   if (benchMeta) warnings.push(`Benchmark ${benchMeta.ticker} is recorded with the cycle; discovery and the paper trader use the universe only.`);
@@ -340,6 +350,7 @@ export const autopilotCycleHandler: JobHandler = async (params, ctx, env) => {
       };
     },
   });
+  measurePhase('qe:autopilot:store', tStore, env.monotonic(), { jobId: env.jobId });
   env.log.info(
     `autopilot cycle (${predictor.type}${p.dry_run ? ', dry run' : ''}) on ${metas.length} tickers: ${report.n_passed}/${report.n_candidates} passed, ${report.n_promoted} promoted`,
     { jobId: env.jobId, context: { candidates: report.n_candidates, passed: report.n_passed } },

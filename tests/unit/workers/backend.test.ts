@@ -86,6 +86,20 @@ describe('createBackend', () => {
     expect(backend.recentLogs().some((e) => e.logger === 'worker.compute.selftest' && e.jobId === rec.id)).toBe(true);
   });
 
+  it('runs at most jobConcurrency jobs at once on a larger pool (the rest of the pool serves shards)', async () => {
+    const { backend } = make(new IDBFactory(), { jobConcurrency: 1 });
+    await backend.boot();
+    const { waitDone } = collect(backend);
+    const a = await backend.submitJob({ type: 'selftest', params: { seconds: 0.2 } });
+    const b = await backend.submitJob({ type: 'selftest', params: { seconds: 0.2 } });
+    await Promise.all([waitDone(a.id), waitDone(b.id)]);
+    const [ra, rb] = [await backend.getJob(a.id), await backend.getJob(b.id)];
+    expect(ra?.status).toBe('succeeded');
+    expect(rb?.status).toBe('succeeded');
+    expect(Date.parse(rb!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(ra!.completedAt!));
+    expect(backend.workerStatus().poolSize).toBe(2);
+  });
+
   it('cancels a running job cooperatively', async () => {
     const { backend } = make();
     await backend.boot();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../../src/engine/contracts';
 import { LogBus } from '../../../src/storage/log/bus';
-import { defaultPoolSize, PoolBrokenError, WorkerPool, type ComputeConnection } from '../../../src/workers/pool';
+import { defaultJobConcurrency, defaultPoolSize, PoolBrokenError, WorkerPool, type ComputeConnection } from '../../../src/workers/pool';
 import { forwardedLog } from '../../../src/workers/protocol';
 import { FakeWorker } from './harness';
 
@@ -39,13 +39,18 @@ function harness(size: number, extra: Partial<ConstructorParameters<typeof Worke
   return { pool, workers, runs, cancels };
 }
 
-describe('defaultPoolSize', () => {
-  it('keeps one core for the UI, at least 1 and at most 4', () => {
-    expect(defaultPoolSize(undefined)).toBe(1);
+describe('defaultPoolSize / defaultJobConcurrency', () => {
+  it('gives every core a worker (1–4); jobs leave one core for the UI (1–2 at once)', () => {
+    expect(defaultPoolSize(undefined)).toBe(2);
     expect(defaultPoolSize(1)).toBe(1);
-    expect(defaultPoolSize(2)).toBe(1);
-    expect(defaultPoolSize(4)).toBe(3);
+    expect(defaultPoolSize(2)).toBe(2);
+    expect(defaultPoolSize(4)).toBe(4);
     expect(defaultPoolSize(16)).toBe(4);
+    expect(defaultJobConcurrency(undefined)).toBe(1);
+    expect(defaultJobConcurrency(1)).toBe(1);
+    expect(defaultJobConcurrency(2)).toBe(1);
+    expect(defaultJobConcurrency(3)).toBe(2);
+    expect(defaultJobConcurrency(16)).toBe(2);
   });
 });
 
