@@ -13,7 +13,7 @@ export function averageRanks(x: ArrayLike<number>, idx: ArrayLike<number>, out: 
   sorted.sort();
   for (let k = 0; k < n; k++) {
     const v = x[idx[k]];
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       out[k] = Number.NaN;
       continue;
     }
@@ -92,12 +92,12 @@ export function argsort(x: ArrayLike<number>): Int32Array {
   for (let i = 0; i < n; i++) sorted[i] = x[i];
   sorted.sort();
   let m = n;
-  while (m > 0 && sorted[m - 1] !== sorted[m - 1]) m--; // NaNs sort last
+  while (m > 0 && Number.isNaN(sorted[m - 1])) m--; // NaNs sort last
   const used = new Int32Array(m);
   const order = new Int32Array(m);
   for (let i = 0; i < n; i++) {
     const v = x[i];
-    if (v !== v) continue;
+    if (Number.isNaN(v)) continue;
     let lo = 0;
     let hi = m;
     while (lo < hi) {
