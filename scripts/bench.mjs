@@ -34,7 +34,9 @@
 //     jobs: [                             // submitted in order through the back end; each timed submit → terminal record
 //       { name: 'features', request: ({ datasetIds }) => ({ type: 'features', params: { … } }) },
 //     ],
-//     targetMs?: number,                  // checked against the sum of the jobs' times
+//     targetMs?: number,                  // checked against the sum of the jobs' times …
+//     targetJobs?: [name, …],             // … of these jobs only
+//     targetFigure?: { what, of: (result) => ms },  // … or against this figure instead
 //     timeoutMs?: number,                 // per job (default 300 s)
 //   }
 // Each bench reports per job the page-side time (submit call → terminal job record seen),
@@ -67,7 +69,19 @@ const JOB_BENCHES = [
         name: 'features',
         request: ({ datasetIds }) => ({ type: 'features', params: { datasetIds, set: 'core', benchmarkId: 'SPY|1d' } }),
       },
+      // the same work twice more on warm workers (recompute: stored results are ignored and replaced)
+      ...[2, 3].map((k) => ({
+        name: `features_run${k}`,
+        request: ({ datasetIds }) => ({ type: 'features', params: { datasetIds, set: 'core', benchmarkId: 'SPY|1d', recompute: true } }),
+      })),
     ],
+    // #6 names the feature arithmetic, as Node's features.core_31x20y stage times it (best of 3
+    // runs): the summed qe:features:compute worker time of the best run. Each run's job time
+    // (load + compute + IndexedDB write, over the pool) is reported beside it.
+    targetFigure: {
+      what: 'feature compute, summed over workers, best of 3 runs',
+      of: (r) => Math.min(...r.jobs.map((j) => j.workerPhasesMs['qe:features:compute'] ?? Number.POSITIVE_INFINITY)),
+    },
     targetMs: 250,
   },
   {
@@ -414,11 +428,12 @@ async function runJobBenches(browser, url, benches) {
     try {
       const r = await runJobBench(browser, url, bench, DAILY_CSV_DIR);
       const counted = r.jobs.filter((j) => !bench.targetJobs || bench.targetJobs.includes(j.name));
-      const targetFigureMs = round1(counted.reduce((s, j) => s + j.pageMs, 0));
+      const targetFigureMs = round1(bench.targetFigure ? bench.targetFigure.of(r) : counted.reduce((s, j) => s + j.pageMs, 0));
       out[bench.name] = {
         what: bench.what,
         ...r,
         targetFigureMs,
+        targetFigureWhat: bench.targetFigure?.what ?? (bench.targetJobs ? `page time of ${bench.targetJobs.join(' + ')}` : 'page time of the jobs'),
         targetMs: bench.targetMs ?? null,
         pass: {
           time: bench.targetMs === undefined ? null : targetFigureMs < bench.targetMs,

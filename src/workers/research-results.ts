@@ -13,6 +13,7 @@
  */
 import {
   arr,
+  bool,
   combineModes,
   type DatasetMeta,
   type Envelope,
@@ -47,6 +48,8 @@ export interface NormalisedFeatureParams {
   datasetIds: string[];
   set: FeatureSetName;
   benchmarkId: string | null;
+  /** compute even where a valid result is stored for the same inputs (it is replaced) */
+  recompute: boolean;
 }
 
 export function normaliseFeatureParams(params: { [k: string]: Json }): NormalisedFeatureParams {
@@ -54,12 +57,13 @@ export function normaliseFeatureParams(params: { [k: string]: Json }): Normalise
     datasetIds: arr(str()),
     set: optional(literal(...FEATURE_SET_NAMES)),
     benchmarkId: optional(nullable(str())),
+    recompute: optional(bool()),
   })(params, 'params');
   if (p.datasetIds.length === 0) throw new SchemaError('params.datasetIds', 'at least one dataset id', p.datasetIds);
   if (new Set(p.datasetIds).size !== p.datasetIds.length) {
     throw new SchemaError('params.datasetIds', 'distinct dataset ids', p.datasetIds);
   }
-  return { datasetIds: p.datasetIds, set: p.set ?? 'core', benchmarkId: p.benchmarkId ?? null };
+  return { datasetIds: p.datasetIds, set: p.set ?? 'core', benchmarkId: p.benchmarkId ?? null, recompute: p.recompute ?? false };
 }
 
 /** Regime params with defaults filled in (what the key and the engine see). */

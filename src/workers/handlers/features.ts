@@ -28,7 +28,7 @@ export const featuresHandler: JobHandler = async (params, ctx, env) => {
   const metas = await Promise.all(p.datasetIds.map((id) => requireMeta(db, id)));
   const benchMeta = p.benchmarkId ? await requireMeta(db, p.benchmarkId) : null;
   const N = metas.length;
-  const inputs: FeaturesTickerInput[] = metas.map((meta, index) => ({ meta, benchMeta, set: p.set, jobId: env.jobId, index, total: N }));
+  const inputs: FeaturesTickerInput[] = metas.map((meta, index) => ({ meta, benchMeta, set: p.set, jobId: env.jobId, index, total: N, recompute: p.recompute }));
   const entries = await env.parallelMap<FeaturesTickerInput, FeaturesRunEntry>('features_ticker', inputs, {
     onShardDone: (done, total) => ctx.progress(done / total, `Ticker ${done}/${total} done`),
   });

@@ -32,6 +32,8 @@ export interface FeaturesTickerInput {
   /** position in the job, for the progress label */
   index: number;
   total: number;
+  /** ignore a stored result for the same inputs (and replace it) */
+  recompute?: boolean;
 }
 
 export interface FeaturesRunEntry {
@@ -69,14 +71,14 @@ async function storedValid(db: QeDb, key: string, warn: (msg: string) => void): 
 }
 
 export const featuresTickerShard: ShardFn = async (raw, ctx, env) => {
-  const { benchMeta, set, jobId, index, total } = raw as FeaturesTickerInput;
+  const { benchMeta, set, jobId, index, total, recompute } = raw as FeaturesTickerInput;
   let meta = (raw as FeaturesTickerInput).meta;
   const db = await env.db();
   const warn = (message: string) => env.log.warning(message, { jobId });
   ctx.progress(index / total, `Ticker ${index + 1}/${total}: ${meta.ticker}`);
   let manifest = featureResultManifest(meta.id, set, meta, benchMeta);
   let key = featureResultKey(manifest.id, meta.id);
-  const stored = await storedValid(db, key, warn);
+  const stored = recompute ? null : await storedValid(db, key, warn);
   let entry: FeaturesRunEntry;
   if (stored) {
     entry = { datasetId: meta.id, key, reused: true, rows: stored.dates.length, checksum: stored.checksum };

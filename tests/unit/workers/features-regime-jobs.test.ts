@@ -89,6 +89,11 @@ describe('features job', () => {
     expect(stages.at(-1)).toBe('Done · 0 computed, 2 reused');
     const after = new Map((await featureArtifacts(db)).map((a) => [a.key, a.createdAt]));
     expect(after).toEqual(before); // nothing rewritten
+    // recompute: true computes again under the same keys (same values, a newer record)
+    const forced = await run('features', { ...params, recompute: true });
+    expect(((await getArtifact(db, forced.res.resultKey!))!.value as { computed: number; reused: number })).toMatchObject({ computed: 2, reused: 0 });
+    const rewritten = await featureArtifacts(db);
+    expect(rewritten.map((a) => a.key).sort()).toEqual([...before.keys()].sort());
     // Re-import JPM with one more bar: its manifest changes, AAPL's does not.
     await putDataset(db, input('JPM', head(loadReal('JPM'), 601)));
     const third = await run('features', params);
