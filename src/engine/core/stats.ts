@@ -47,6 +47,55 @@ export function variance(x: ArrayLike<number>, ddof = 0): number {
   return (s2 - (s1 * s1) / n) / (n - ddof);
 }
 
+/**
+ * Median of the non-NaN values (0 when there are none — the imputation value models use), by
+ * selection instead of a full sort: O(n) on average, the same value a sort would give.
+ */
+export function nanMedianOrZero(x: ArrayLike<number>): number {
+  const v = new Float64Array(x.length);
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) v[n++] = x[i];
+  if (n === 0) return 0;
+  const h = n >> 1;
+  const upper = selectKth(v, n, h);
+  if (n % 2) return upper;
+  // after selecting h, every value left of it is ≤ it: the lower middle is their maximum
+  let lower = v[0];
+  for (let i = 1; i < h; i++) if (v[i] > lower) lower = v[i];
+  return (lower + upper) / 2;
+}
+
+/** Rearranges v[0..n) so v[k] is the k-th smallest, smaller values before it (Hoare quickselect). */
+function selectKth(v: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    // median of three as pivot keeps sorted or constant runs from going quadratic
+    const mid = (lo + hi) >>> 1;
+    const a = v[lo];
+    const b = v[mid];
+    const c = v[hi];
+    const pivot = a < b ? (b < c ? b : Math.max(a, c)) : a < c ? a : Math.max(b, c);
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i <= j) {
+        const t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return v[k];
+  }
+  return v[k];
+}
+
 /** Replaces ±inf with NaN in place and returns the same array. */
 export function sanitizeInPlace(x: Float64Array): Float64Array {
   for (let i = 0; i < x.length; i++) {

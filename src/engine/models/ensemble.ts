@@ -31,6 +31,7 @@ import type { Panel } from './panel';
 import { EnsembleModel, SubModel, type SubModelMember } from './predictor';
 import { MAX_SELECTED_FEATURES, selectFeatures, stableFeatures } from './selection';
 import { importanceStability, type StabilityReport } from './stability';
+import { nanMedianOrZero } from '../core/stats';
 
 export interface EnsembleConfig {
   horizon: number;
@@ -165,13 +166,6 @@ function gather(col: Float64Array, rows: Int32Array): Float64Array {
   return out;
 }
 
-function medianOf(values: Float64Array): number {
-  const v = values.filter((x) => !Number.isNaN(x)).sort();
-  if (v.length === 0) return 0;
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
-}
-
 function sampleStd(y: Float64Array): number {
   if (y.length < 2) return Number.NaN;
   let m = 0;
@@ -276,7 +270,7 @@ class Trainer {
     if (dev.length < cfg.minDevRows) return reject(`${dev.length} development rows (< ${cfg.minDevRows})`);
 
     const medians = new Float64Array(F);
-    for (let j = 0; j < F; j++) medians[j] = medianOf(gather(p.columns[j], dev));
+    for (let j = 0; j < F; j++) medians[j] = nanMedianOrZero(gather(p.columns[j], dev));
     const filled = (idx: Int32Array) =>
       p.columns.map((c, j) => {
         const out = gather(c, idx);

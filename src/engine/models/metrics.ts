@@ -4,17 +4,28 @@
  */
 import { averageRanks as rankSubset, range } from '../backtest/validation/ranks';
 
-function pairs(pred: ArrayLike<number>, y: ArrayLike<number>): { p: Float64Array; t: Float64Array } {
+interface Paired {
+  p: Float64Array;
+  t: Float64Array;
+}
+
+/** The rows where both are finite, as two aligned columns (one pass, no per-row objects). */
+function pairs(pred: ArrayLike<number>, y: ArrayLike<number>): Paired {
   if (pred.length !== y.length) throw new Error(`metrics: ${pred.length} predictions for ${y.length} outcomes`);
-  const p: number[] = [];
-  const t: number[] = [];
-  for (let i = 0; i < y.length; i++) {
-    if (Number.isFinite(pred[i]) && Number.isFinite(y[i])) {
-      p.push(pred[i]);
-      t.push(y[i]);
+  const n = y.length;
+  const p = new Float64Array(n);
+  const t = new Float64Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const a = pred[i];
+    const b = y[i];
+    if (a - a === 0 && b - b === 0) {
+      p[m] = a;
+      t[m] = b;
+      m++;
     }
   }
-  return { p: Float64Array.from(p), t: Float64Array.from(t) };
+  return m === n ? { p, t } : { p: p.subarray(0, m), t: t.subarray(0, m) };
 }
 
 function pearsonFinite(a: Float64Array, b: Float64Array): number {
@@ -47,46 +58,30 @@ export function averageRanks(x: Float64Array): Float64Array {
   return rankSubset(x, range(0, x.length), new Float64Array(x.length));
 }
 
-/** Information coefficient: Pearson correlation. */
-export function pearson(pred: ArrayLike<number>, y: ArrayLike<number>): number {
-  const { p, t } = pairs(pred, y);
-  return pearsonFinite(p, t);
-}
+const spearmanPaired = ({ p, t }: Paired) => pearsonFinite(averageRanks(p), averageRanks(t));
 
-/** Rank IC: Spearman correlation (Pearson of average ranks). */
-export function spearman(pred: ArrayLike<number>, y: ArrayLike<number>): number {
-  const { p, t } = pairs(pred, y);
-  return pearsonFinite(averageRanks(p), averageRanks(t));
-}
-
-/** Fraction of rows where prediction and outcome have the same sign (≤ 0 counts as negative). */
-export function hitRate(pred: ArrayLike<number>, y: ArrayLike<number>): number {
-  const { p, t } = pairs(pred, y);
+function hitRatePaired({ p, t }: Paired): number {
   if (p.length === 0) return Number.NaN;
   let hits = 0;
   for (let i = 0; i < p.length; i++) if (p[i] > 0 === t[i] > 0) hits++;
   return hits / p.length;
 }
 
-export function rmse(pred: ArrayLike<number>, y: ArrayLike<number>): number {
-  const { p, t } = pairs(pred, y);
+function rmsePaired({ p, t }: Paired): number {
   if (p.length === 0) return Number.NaN;
   let s = 0;
   for (let i = 0; i < p.length; i++) s += (p[i] - t[i]) ** 2;
   return Math.sqrt(s / p.length);
 }
 
-export function mae(pred: ArrayLike<number>, y: ArrayLike<number>): number {
-  const { p, t } = pairs(pred, y);
+function maePaired({ p, t }: Paired): number {
   if (p.length === 0) return Number.NaN;
   let s = 0;
   for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - t[i]);
   return s / p.length;
 }
 
-/** Coefficient of determination 1 − SS_res/SS_tot (sklearn's r2_score). */
-export function r2(pred: ArrayLike<number>, y: ArrayLike<number>): number {
-  const { p, t } = pairs(pred, y);
+function r2Paired({ p, t }: Paired): number {
   const n = p.length;
   if (n < 2) return Number.NaN;
   let m = 0;
@@ -101,6 +96,35 @@ export function r2(pred: ArrayLike<number>, y: ArrayLike<number>): number {
   return tot === 0 ? Number.NaN : 1 - res / tot;
 }
 
+/** Information coefficient: Pearson correlation. */
+export function pearson(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+  const { p, t } = pairs(pred, y);
+  return pearsonFinite(p, t);
+}
+
+/** Rank IC: Spearman correlation (Pearson of average ranks). */
+export function spearman(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+  return spearmanPaired(pairs(pred, y));
+}
+
+/** Fraction of rows where prediction and outcome have the same sign (≤ 0 counts as negative). */
+export function hitRate(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+  return hitRatePaired(pairs(pred, y));
+}
+
+export function rmse(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+  return rmsePaired(pairs(pred, y));
+}
+
+export function mae(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+  return maePaired(pairs(pred, y));
+}
+
+/** Coefficient of determination 1 − SS_res/SS_tot (sklearn's r2_score). */
+export function r2(pred: ArrayLike<number>, y: ArrayLike<number>): number {
+  return r2Paired(pairs(pred, y));
+}
+
 export interface RegressionMetrics {
   n: number;
   ic: number;
@@ -112,14 +136,15 @@ export interface RegressionMetrics {
 }
 
 export function regressionMetrics(pred: ArrayLike<number>, y: ArrayLike<number>): RegressionMetrics {
+  const pr = pairs(pred, y);
   return {
-    n: pairs(pred, y).p.length,
-    ic: pearson(pred, y),
-    rankIc: spearman(pred, y),
-    hitRate: hitRate(pred, y),
-    rmse: rmse(pred, y),
-    mae: mae(pred, y),
-    r2: r2(pred, y),
+    n: pr.p.length,
+    ic: pearsonFinite(pr.p, pr.t),
+    rankIc: spearmanPaired(pr),
+    hitRate: hitRatePaired(pr),
+    rmse: rmsePaired(pr),
+    mae: maePaired(pr),
+    r2: r2Paired(pr),
   };
 }
 

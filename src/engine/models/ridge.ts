@@ -7,6 +7,7 @@
  */
 import { solveSpd } from '../core/linalg';
 import { jsonNumber, parseJsonNumber } from './codec';
+import { nanMedianOrZero } from '../core/stats';
 
 export interface RidgeParams {
   /** L2 penalty on the standardised coefficients */
@@ -25,13 +26,6 @@ export interface RidgeJson {
   means: (number | string)[];
   scales: (number | string)[];
   fill: (number | string)[];
-}
-
-function median(values: Float64Array): number {
-  const v = values.filter((x) => !Number.isNaN(x)).sort();
-  if (v.length === 0) return 0;
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
 export class RidgeModel {
@@ -123,7 +117,7 @@ export function fitRidge(columns: readonly Float64Array[], y: Float64Array, para
   }
   if (!(sw > 0)) throw new Error('ridge: no rows with positive weight');
   const yMean = sy / sw;
-  const fill = Float64Array.from(columns, median);
+  const fill = Float64Array.from(columns, (c) => nanMedianOrZero(c));
   // Standardised, filled design Z (column-major) with weighted means/scales.
   const means = new Float64Array(F);
   const scales = new Float64Array(F);
