@@ -19,6 +19,9 @@ describe('Autopilot & Events (demo data)', () => {
     await step(s, 'waiting for the cycle form', () => page.getByTestId('ap-run-cycle').waitFor({ state: 'visible', timeout: 30_000 }));
     // Before any cycle the decisions say what to do.
     await page.locator(`${panel('strategy-decisions')} [data-testid="empty-state"]`).waitFor({ state: 'visible', timeout: 20_000 });
+    // An untouched registry is an empty state, not a LIVE result.
+    await page.locator(`${panel('active-strategies')} [data-testid="empty-state"]`).waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await page.locator(`${panel('active-strategies')} ${BADGE}`).getAttribute('data-mode'), 'nothing shown, nothing to attribute').toBe('unknown');
     expect(await page.locator('[data-testid^="ap-ticker-"]').count(), 'demo tickers offered').toBeGreaterThanOrEqual(2);
     await page.getByTestId('ap-predictor').selectOption('heuristic');
     await page.getByTestId('ap-max-candidates').fill('2');

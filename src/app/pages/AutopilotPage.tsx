@@ -94,6 +94,12 @@ export default function AutopilotPage(): JSX.Element {
     const r = registry();
     return r.status === 'ready' ? r.value.data : null;
   };
+  // A registry no cycle has written has no provenance to badge: it is an empty state, not a live result.
+  const registryState = (): PanelState => {
+    const r = registry();
+    if (r.status === 'ready' && r.value.data.updatedAt === null) return empty(NO_CYCLES);
+    return stateOf(r, reloadRegistry, empty(NO_CYCLES));
+  };
 
   const guard = async (what: string, f: () => Promise<void>) => {
     setActionError(null);
@@ -213,7 +219,7 @@ export default function AutopilotPage(): JSX.Element {
               <Show when={cycleJob()}>{(id) => <JobMonitor jobId={id()} />}</Show>
               <div class="grid-2">
                 <FunnelPanel state={registryError() ?? cycleState()} registry={registryView()} />
-                <Panel<StrategyRegistryView> title="Active Strategies" state={stateOf(registry(), reloadRegistry, empty(NO_CYCLES))}>
+                <Panel<StrategyRegistryView> title="Active Strategies" state={registryState()}>
                   {(r) => (
                     <Show when={r().registry.active.length > 0} fallback={<p class="hint">No active strategies — a candidate must pass every gate rule to be promoted.</p>}>
                       <table class="data-table" data-testid="ap-active">
@@ -260,7 +266,7 @@ export default function AutopilotPage(): JSX.Element {
             <Match when={t === 'lifecycle'}>
               <LatestCyclePanel state={cycleState()} />
               <RunHistoryPanel state={historyState()} selected={selected()} onOpen={(id) => setSelected(id)} />
-              <RegistryHistoryPanel state={stateOf(registry(), reloadRegistry, empty(NO_CYCLES))} />
+              <RegistryHistoryPanel state={registryState()} />
             </Match>
           </Switch>
         )}
