@@ -56,6 +56,13 @@ describe('Kalshi Events tab', () => {
     expect(await wf.getByTestId('provenance-badge').getAttribute('data-mode')).toBe('demo');
     await step(s, 'waiting for the fold bars', () => wf.getByTestId('kalshi-wf-folds').waitFor({ timeout: 30_000 }));
     expect(await wf.getByTestId('kalshi-wf-hit').locator('.kpi-value').textContent()).toMatch(/^\d+\.\d%$/);
+    // the event promotion gate's decision on those out-of-sample events, with its reasons
+    const gate = wf.getByTestId('kalshi-promotion');
+    await gate.waitFor({ state: 'visible', timeout: 10_000 });
+    const passed = await gate.getAttribute('data-passed');
+    expect(['true', 'false']).toContain(passed);
+    if (passed === 'false') expect(await gate.getByTestId('kalshi-promotion-reasons').locator('li').count()).toBeGreaterThan(0);
+    expect(await gate.textContent()).toMatch(/out-of-sample events · total/);
     expect(s.errors, formatErrors(s.errors)).toEqual([]);
   });
 });

@@ -29,6 +29,10 @@ export const DEFAULT_GATE: GateConfig = {
   stressRegimeMinSharpe: -0.5,
   stressRegimeMinTrades: 5,
   maxTransitionDrawdown: 0.1,
+  eventMode: false,
+  minWorstEventLoss: -0.08,
+  minSurpriseHitRate: 0.5,
+  minEventRegimeStability: 0.4,
 };
 
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
@@ -49,8 +53,9 @@ export function promotionGate(m: CandidateMetrics, config: Partial<GateConfig> =
   if (c.requireAdvanced) {
     if (!m.dsr_significant || m.dsr_p_value > c.dsrMaxP) reasons.push(`dsr_not_significant(p=${f4(m.dsr_p_value)})`);
     if (!m.mc_significant) reasons.push(`mc_not_significant(p=${f4(m.mc_p_value)})`);
-    if (m.pbo === null) reasons.push('pbo_unavailable');
-    else if (m.pbo > c.maxPbo) reasons.push(`pbo>${f2(c.maxPbo)}`);
+    if (m.pbo === null) {
+      if (!c.eventMode) reasons.push('pbo_unavailable');
+    } else if (m.pbo > c.maxPbo) reasons.push(`pbo>${f2(c.maxPbo)}`);
     if (c.requireCapacityUnconstrained && m.capacity_constrained) reasons.push('capacity_constrained');
     // null utilization = ∞ (capacity 0)
     if (m.capacity_utilization === null || m.capacity_utilization > c.maxCapacityUtilization) {
@@ -67,11 +72,11 @@ export function promotionGate(m: CandidateMetrics, config: Partial<GateConfig> =
       reasons.push(`wf_positive_fold_fraction<${f2(c.minWfPositiveFolds)}`);
     }
     if (m.wf_is_oos_gap === null || m.wf_is_oos_gap > c.maxWfIsOosGap) reasons.push(`wf_is_oos_gap>${f2(c.maxWfIsOosGap)}`);
-    if (m.regime_positive_fraction !== null && m.regime_positive_fraction < c.minRegimePositiveFraction) {
+    if (!c.eventMode && m.regime_positive_fraction !== null && m.regime_positive_fraction < c.minRegimePositiveFraction) {
       reasons.push(`regime_positive_fraction<${f2(c.minRegimePositiveFraction)}`);
     }
-    if (c.requireStatTests && !m.stat_tests_pass) reasons.push('stat_tests_failed');
-    if (c.requireCpcv && !m.cpcv_passes) reasons.push('cpcv_failed');
+    if (!c.eventMode && c.requireStatTests && !m.stat_tests_pass) reasons.push('stat_tests_failed');
+    if (!c.eventMode && c.requireCpcv && !m.cpcv_passes) reasons.push('cpcv_failed');
     if (c.requireSpa && !m.spa_passes) reasons.push(`spa_failed(p=${f4(m.spa_pvalue ?? 1)})`);
     for (const r of ['2', '3']) {
       const s = m.stress_regimes[r];
@@ -82,6 +87,13 @@ export function promotionGate(m: CandidateMetrics, config: Partial<GateConfig> =
   }
   if (m.transition_drawdown !== null && Math.abs(m.transition_drawdown) > c.maxTransitionDrawdown) {
     reasons.push(`Transition drawdown ${f4(Math.abs(m.transition_drawdown))} > ${f2(c.maxTransitionDrawdown)}`);
+  }
+  const ev = m.event;
+  if (ev) {
+    // NaN (no folds, no surprises) fails: there is no evidence for the event strategy
+    if (!(ev.worst_event_loss >= c.minWorstEventLoss)) reasons.push(`worst_event_loss<${f2(c.minWorstEventLoss)}`);
+    if (!(ev.surprise_hit_rate >= c.minSurpriseHitRate)) reasons.push(`surprise_hit_rate<${f2(c.minSurpriseHitRate)}`);
+    if (!(ev.event_regime_stability >= c.minEventRegimeStability)) reasons.push(`event_regime_stability<${f2(c.minEventRegimeStability)}`);
   }
   return { passed: reasons.length === 0, reasons };
 }

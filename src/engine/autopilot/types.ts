@@ -129,6 +129,14 @@ export interface CandidateMetrics {
   transition_drawdown: number | null;
   /** rows of (prediction, actual) pairs the validation used */
   n_validation_rows: number;
+  /** event strategies (Kalshi, spec §6.6): the event-specific metrics the gate also checks */
+  event?: EventGateMetrics;
+}
+
+export interface EventGateMetrics {
+  worst_event_loss: number;
+  surprise_hit_rate: number;
+  event_regime_stability: number;
 }
 
 /** evaluateCandidate's output: the metrics plus what the cycle needs for the global PBO. */
@@ -165,6 +173,14 @@ export interface GateConfig {
   stressRegimeMinSharpe: number;
   stressRegimeMinTrades: number;
   maxTransitionDrawdown: number;
+  /**
+   * Event strategies (spec §6.6): PBO may be missing, the regime-positive check is skipped, and
+   * the prediction-panel tests (statistical battery, CPCV) that events do not have are not required.
+   */
+  eventMode: boolean;
+  minWorstEventLoss: number;
+  minSurpriseHitRate: number;
+  minEventRegimeStability: number;
 }
 
 export interface GateResult {

@@ -10,7 +10,8 @@ import { type JsonNum, jiso, jnum, type SnapshotJson, snapshotJson } from './jso
 import { buildPanel, PANEL_STEP_MS, panelGrid } from './panel';
 import type { DistributionSnapshot } from './snapshot';
 import { DAY_MS, type EventContract, type EventMarket, type EventOutcome, HOUR_MS, type MacroEvent, type MarketQuotes } from './types';
-import { eventContractMetrics } from './contract-metrics';
+import { eventContractMetrics, oosEventReturns } from './contract-metrics';
+import { type EventPromotion, eventPromotion } from './promotion';
 import { eventWalkForward, type WalkForwardConfig } from './walkforward';
 
 /** Span of the current market's 5-minute history in the view. */
@@ -68,6 +69,45 @@ export interface KalshiWalkForwardView {
   reason: string | null;
   /** event contract metrics of the out-of-sample event returns */
   contract: { sharpe: JsonNum; dsr: JsonNum; bootstrap_mean_lo: JsonNum; bootstrap_mean_hi: JsonNum; turnover_proxy: JsonNum; capacity_utilization: JsonNum; event_type_stability: JsonNum };
+  /** event promotion (§6.6): the gate's decision on the out-of-sample event returns; null without folds */
+  promotion: KalshiPromotionView | null;
+}
+
+export interface KalshiPromotionView {
+  passed: boolean;
+  reasons: string[];
+  n_events: number;
+  win_rate: JsonNum;
+  total_return: JsonNum;
+  cagr: JsonNum;
+  sharpe: JsonNum;
+  sortino: JsonNum;
+  profit_factor: JsonNum;
+  max_drawdown: JsonNum;
+  dsr_p_value: JsonNum;
+  bootstrap_p_value: JsonNum;
+  surprise_hit_rate: JsonNum;
+  by_type: { event_type: string; n: number; mean_return: JsonNum; win_rate: JsonNum; sharpe: JsonNum }[];
+}
+
+function promotionView(p: EventPromotion): KalshiPromotionView {
+  const b = p.backtest;
+  return {
+    passed: p.decision.passed,
+    reasons: p.decision.reasons,
+    n_events: b.n,
+    win_rate: jnum(b.win_rate),
+    total_return: jnum(b.total_return),
+    cagr: jnum(b.cagr),
+    sharpe: jnum(b.sharpe),
+    sortino: jnum(b.sortino),
+    profit_factor: jnum(b.profit_factor),
+    max_drawdown: jnum(b.max_drawdown),
+    dsr_p_value: jnum(p.metrics.dsr_p_value),
+    bootstrap_p_value: jnum(p.metrics.mc_p_value),
+    surprise_hit_rate: jnum(p.metrics.event?.surprise_hit_rate ?? Number.NaN),
+    by_type: b.by_type.map((t) => ({ event_type: t.event_type, n: t.n, mean_return: jnum(t.mean_return), win_rate: jnum(t.win_rate), sharpe: jnum(t.sharpe) })),
+  };
 }
 
 export interface KalshiDisagreementRow {
@@ -234,6 +274,7 @@ export function analyseEventType(records: KalshiRecords, eventType: string, opts
   const wfTable = { event_id: table.event_id, event_type: table.event_type, release_ts: Float64Array.from(table.release), names: [...FEATURE_COLUMNS], columns: table.cols.map((c) => Float64Array.from(c)), label: Float64Array.from(table.label) };
   const wf = eventWalkForward(wfTable, opts.walkforward);
   const contractM = eventContractMetrics(wf, wfTable);
+  const promotion = wf.folds.length > 0 ? promotionView(eventPromotion(wf, contractM, oosEventReturns(wf, wfTable))) : null;
   const nLabelled = table.label.filter(Number.isFinite).length;
   const cfgMin = (opts.walkforward?.trainMinEvents ?? 40) + (opts.walkforward?.testEventsPerFold ?? 20);
   const disagreement: KalshiDisagreementRow[] = [];
@@ -300,6 +341,7 @@ export function analyseEventType(records: KalshiRecords, eventType: string, opts
         capacity_utilization: jnum(contractM.capacity_utilization),
         event_type_stability: jnum(contractM.event_type_stability),
       },
+      promotion,
       reason: wf.folds.length > 0 ? null : `the event walk-forward needs at least ${cfgMin} events with a label and a valid market mean (have ${nLabelled}); import more event outcomes`,
     },
     disagreement,

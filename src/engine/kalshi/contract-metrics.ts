@@ -36,9 +36,19 @@ function meanStd(x: readonly number[]): { mean: number; std: number } {
   return { mean, std: Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / n) };
 }
 
-export function eventContractMetrics(wf: WalkForwardResult, table: EventTable): EventContractMetrics {
+export interface OosEventReturn {
+  id: string;
+  ts: number;
+  /** sign(prediction) × label */
+  ret: number;
+  pos: number;
+  type: string;
+}
+
+/** The walk-forward's out-of-sample event returns, in release order (ties by id). */
+export function oosEventReturns(wf: WalkForwardResult, table: EventTable): OosEventReturn[] {
   const idx = new Map(table.event_id.map((id, i) => [id, i] as const));
-  const rows: { ts: number; ret: number; pos: number; type: string; id: string }[] = [];
+  const rows: OosEventReturn[] = [];
   for (const f of wf.folds) {
     f.test_ids.forEach((id, k) => {
       const i = idx.get(id) as number;
@@ -47,6 +57,11 @@ export function eventContractMetrics(wf: WalkForwardResult, table: EventTable): 
     });
   }
   rows.sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : 1));
+  return rows;
+}
+
+export function eventContractMetrics(wf: WalkForwardResult, table: EventTable): EventContractMetrics {
+  const rows = oosEventReturns(wf, table);
   const rets = rows.map((r) => r.ret);
   const n = rets.length;
   const { mean, std } = meanStd(rets);

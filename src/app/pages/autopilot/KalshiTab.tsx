@@ -233,6 +233,28 @@ function WalkForward(props: { data: StoredKalshiView }): JSX.Element {
         />
       </Show>
       <For each={wf().skipped}>{(s) => <p class="hint">Skipped: {s}</p>}</For>
+      <Show when={wf().promotion ?? null}>
+        {(p) => (
+          <div data-testid="kalshi-promotion" data-passed={String(p().passed)}>
+            <h3>
+              Event promotion gate{' '}
+              <span class="ap-chip" data-passed={String(p().passed)}>
+                {p().passed ? 'PASS' : 'FAIL'}
+              </span>
+            </h3>
+            <p class="hint">
+              {p().n_events} out-of-sample events · total {fx(p().total_return)} · CAGR {fx(p().cagr)} · Sharpe {fx(p().sharpe, 2)} · profit factor{' '}
+              {fx(p().profit_factor, 2)} · max drawdown {fx(p().max_drawdown)} · DSR p {fx(p().dsr_p_value)} · bootstrap p {fx(p().bootstrap_p_value)} · surprise hit{' '}
+              {p().surprise_hit_rate === null ? '—' : pct(p().surprise_hit_rate)}
+            </p>
+            <Show when={p().reasons.length > 0}>
+              <ul data-testid="kalshi-promotion-reasons">
+                <For each={p().reasons}>{(r) => <li><code>{r}</code></li>}</For>
+              </ul>
+            </Show>
+          </div>
+        )}
+      </Show>
     </div>
   );
 }
