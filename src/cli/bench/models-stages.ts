@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fitGbdt, type GbdtModel } from '../../engine/models/gbdt/model';
 import { kernelAvailability } from '../../engine/models/gbdt/wasm/kernels';
+import { simdAvailability, simdIneligibility } from '../../engine/models/gbdt/wasm/predict-simd';
 import { r2 } from '../../engine/models/metrics';
 import { type SyntheticRegression, syntheticRegression } from '../../engine/models/synthetic';
 import type { BenchStage } from './stages';
@@ -75,8 +76,12 @@ export const MODEL_BENCH_STAGES: BenchStage[] = [
       const t0 = performance.now();
       const p = model.predict(d.columns);
       const compute = performance.now() - t0;
+      const simd = simdAvailability();
+      const ineligible = simdIneligibility(model.trees, model.nFeatures);
       return {
         compute_ms: ms(compute),
+        // the first call builds the SIMD predictor (forest binning, generated kernels) and runs on unoptimised wasm
+        path: !simd.simd ? `scalar: ${simd.reason}` : ineligible ? `scalar: ${ineligible}` : 'simd (generated kernels)',
         rows: p.length,
         trees: model.nIter,
         train_r2: Math.round(r2(p, d.y) * 1e4) / 1e4,

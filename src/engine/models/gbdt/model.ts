@@ -19,7 +19,7 @@ import { featuresPerSplit, type GbdtParams, MIN_HESSIAN_TO_SPLIT, resolveGbdtPar
 import { NODE_RECORD_BYTES, type PackedForest, packForest, type Tree } from './tree';
 import { Arena, aligned, type KernelKind, resolveKernelKind } from './wasm/kernels';
 import { MAX_QUANTISED_ROWS, PREDICT_BLOCK } from './wasm/kernels-wasm';
-import { type BinnedForest, binForest, SIMD_CHUNK_ROWS, SimdPredictor, simdAvailability, simdIneligibility } from './wasm/predict-simd';
+import { binForest, SimdPredictor, simdAvailability, simdIneligibility } from './wasm/predict-simd';
 
 export interface GbdtValidation {
   columns: readonly Float64Array[];
@@ -300,6 +300,14 @@ export interface GbdtModelInit {
   validationScores: number[];
 }
 
+/**
+ * Rows (over all calls) after which a model builds its SIMD predictor (see `predict`).
+ * Measured on the 200-tree bench forest: building it and the first call on unoptimised wasm
+ * cost ~0.4 s more than the steady state (~0.8 µs/row vs ~2 µs/row for the scalar walk), so a
+ * single call pays off from ~200k rows and repeated calls much sooner.
+ */
+export const SIMD_BUILD_ROWS = 65536;
+
 /** Rows per predict chunk: bounds the working memory (chunk × features × 8 bytes). */
 const PREDICT_CHUNK = 65536;
 
@@ -335,9 +343,10 @@ export class GbdtModel {
   readonly trainScores: readonly number[];
   readonly validationScores: readonly number[];
   private packed: PackedForest | null = null;
-  /** undefined until the first wasm predict decides; null = scalar path */
+  /** undefined until decided; null = this forest or host cannot use the SIMD path */
   private simd: SimdPredictor | null | undefined = undefined;
-  private simdForest: BinnedForest | null = null;
+  /** rows predicted on the scalar path while the SIMD predictor was not worth building yet */
+  private scalarRows = 0;
   private arena: { arena: Arena; rows: number; kind: KernelKind } | null = null;
 
   constructor(init: GbdtModelInit) {
@@ -361,7 +370,9 @@ export class GbdtModel {
   /**
    * Predictions for the rows of `columns` (one Float64Array per feature, NaN = missing). With
    * wasm kernels, forests of depth ≤ 6 take the SIMD bin-space path (bit-identical to the
-   * scalar walk, tested); others, or hosts without wasm SIMD, the scalar kernel.
+   * scalar walk, tested) once this model has predicted SIMD_BUILD_ROWS rows, since building
+   * it (binning the forest, generating and compiling its kernels) has a one-off cost. Others,
+   * or hosts without wasm SIMD, take the scalar kernel.
    */
   predict(columns: readonly Float64Array[], kernels: KernelKind = 'wasm'): Float64Array {
     if (kernels === 'wasm' && columns.length === this.nFeatures && columns.length > 0 && columns[0].length > 0) {
@@ -369,19 +380,16 @@ export class GbdtModel {
       checkMatrix(columns, n, 'GBDT predict');
       const simd = this.simdPredictor(n);
       if (simd) return simd.predict(columns, this.baseline);
+      this.scalarRows += n;
     }
     return this.predictScalar(columns, kernels);
   }
 
-  /** The SIMD predictor sized for `n` rows, or null when the forest or host cannot use it. */
+  /** The SIMD predictor, once `n` more rows make it worth building; null on the scalar path. */
   private simdPredictor(n: number): SimdPredictor | null {
-    if (this.simd === undefined) {
-      this.simdForest = simdAvailability().simd && simdIneligibility(this.trees, this.nFeatures) === null ? binForest(this.trees, this.nFeatures) : null;
-      this.simd = null;
-    }
-    if (!this.simdForest) return null;
-    const rows = Math.min(n, SIMD_CHUNK_ROWS);
-    if (!this.simd || this.simd.chunkRows < rows) this.simd = new SimdPredictor(this.simdForest, rows);
+    if (this.simd !== undefined) return this.simd;
+    if (this.scalarRows + n < SIMD_BUILD_ROWS) return null;
+    this.simd = simdAvailability().simd && simdIneligibility(this.trees, this.nFeatures) === null ? new SimdPredictor(binForest(this.trees, this.nFeatures)) : null;
     return this.simd;
   }
 

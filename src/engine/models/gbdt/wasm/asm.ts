@@ -82,6 +82,12 @@ function name(s: string): number[] {
   return [...uleb(bytes.length), ...bytes];
 }
 
+/** Pushes `src` onto `dst` element by element (spreads and `flat` are slow on large arrays); returns dst. */
+function append(dst: number[], src: readonly number[]): number[] {
+  for (let i = 0; i < src.length; i++) dst.push(src[i]);
+  return dst;
+}
+
 const bin =
   (op: number) =>
   (a: Expr, b: Expr): Expr => [...a, ...b, op];
@@ -118,6 +124,8 @@ export const i32 = {
   load8u: load(0x2d, 0),
   /** f64 → i32, truncating toward zero (traps outside the i32 range: callers guarantee it) */
   truncF64S: un(0xaa),
+  /** f64 → i32, truncating toward zero, saturating at the i32 range; NaN → 0 (never traps) */
+  truncSatF64S: (a: Expr): Expr => [...a, 0xfc, 0x02],
 };
 
 /** 64-bit integers: exact accumulation of quantised gradients (never crosses into JavaScript). */
@@ -164,7 +172,12 @@ export const f64 = {
 /** SIMD ops (0xfd prefix; every opcode used here is below 0x80, so one LEB byte). */
 const simd =
   (op: number) =>
-  (...args: Expr[]): Expr => [...args.flat(), 0xfd, op];
+  (...args: Expr[]): Expr => {
+    const out: number[] = [];
+    for (const a of args) append(out, a);
+    out.push(0xfd, op);
+    return out;
+  };
 
 export const v128 = {
   load: (addr: Expr, offset = 0): Expr => [...addr, 0xfd, 0x00, 4, ...uleb(offset)],
@@ -226,6 +239,12 @@ export class Func {
 
   set(l: Local, e: Expr): void {
     this.code.push(...e, 0x21, ...uleb(l.index));
+  }
+
+  /** calls function `index` of the module (one without a result) */
+  call(index: number, ...args: Expr[]): void {
+    for (const a of args) this.code.push(...a);
+    this.code.push(0x10, ...uleb(index));
   }
 
   storeI32(addr: Expr, value: Expr, offset = 0): void {
@@ -328,17 +347,17 @@ export class Func {
     });
   }
 
-  /** Function body bytes: local declarations (run-length) and code. */
-  body(): number[] {
+  /** Function body as pieces: size and local declarations (run-length), the code, `end`. */
+  bodyParts(): number[][] {
     const groups: [number, ValType][] = [];
     for (const t of this.localTypes) {
       const last = groups[groups.length - 1];
       if (last && last[1] === t) last[0]++;
       else groups.push([1, t]);
     }
-    const decl = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n), t])];
-    const bytes = [...decl, ...this.code, 0x0b];
-    return [...uleb(bytes.length), ...bytes];
+    const decl = uleb(groups.length);
+    for (const [n, t] of groups) decl.push(...uleb(n), t);
+    return [[...uleb(decl.length + this.code.length + 1), ...decl], this.code, [0x0b]];
   }
 
   signature(): number[] {
@@ -347,20 +366,36 @@ export class Func {
   }
 }
 
-function section(id: number, payload: number[]): number[] {
-  return [id, ...uleb(payload.length), ...payload];
+/** Section `id` from pieces, appended to `out` (pieces are copied once, at the end). */
+function section(out: number[][], id: number, pieces: number[][]): void {
+  let len = 0;
+  for (const p of pieces) len += p.length;
+  out.push([id, ...uleb(len)]);
+  for (const p of pieces) out.push(p);
 }
 
-function vector(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
+/** A vector: its length, then the items. */
+function vector(items: number[][]): number[][] {
+  return [uleb(items.length), ...items];
 }
 
 /** A module importing its memory as env.mem and exporting every function by name. */
 export function assembleModule(funcs: readonly Func[]): Uint8Array {
-  const types = section(1, vector(funcs.map((f) => f.signature())));
-  const imports = section(2, vector([[...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]]));
-  const fnSec = section(3, vector(funcs.map((_, i) => uleb(i))));
-  const exports = section(7, vector(funcs.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)])));
-  const code = section(10, vector(funcs.map((f) => f.body())));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...fnSec, ...exports, ...code]);
+  const pieces: number[][] = [[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]];
+  section(pieces, 1, vector(funcs.map((f) => f.signature())));
+  section(pieces, 2, vector([[...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]]));
+  section(pieces, 3, vector(funcs.map((_, i) => uleb(i))));
+  section(pieces, 7, vector(funcs.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)])));
+  const code: number[][] = [uleb(funcs.length)];
+  for (const f of funcs) code.push(...f.bodyParts());
+  section(pieces, 10, code);
+  let total = 0;
+  for (const p of pieces) total += p.length;
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const p of pieces) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return bytes;
 }
