@@ -11,6 +11,7 @@ import type { Bars } from '../../engine/contracts';
 import { seedFromString } from '../../engine/core/hash';
 import { Prng } from '../../engine/core/prng';
 import { computeCoreFeatures } from '../../engine/features/registry';
+import { causalRegimes } from '../../engine/regime/causal';
 import { fitGaussianHmm, type HmmParams } from '../../engine/regime/hmm';
 import { simulateHmm } from '../../engine/regime/simulate';
 import { readBarsFile } from '../read-bars';
@@ -62,6 +63,16 @@ const BENCH_HMM: HmmParams = {
 };
 
 let hmmSample: Float64Array | null = null;
+let aapl: Bars | null = null;
+
+function loadAapl(): Bars {
+  if (aapl) return aapl;
+  const file = join(DAILY_DIR, 'AAPL.csv');
+  const t = readBarsFile(file).tickers;
+  if (t.length !== 1) throw new Error(`${file}: expected one ticker, got ${t.length}`);
+  aapl = t[0].bars;
+  return aapl;
+}
 
 export const FEATURE_REGIME_BENCH_STAGES: BenchStage[] = [
   {
@@ -100,6 +111,20 @@ export const FEATURE_REGIME_BENCH_STAGES: BenchStage[] = [
         converged: String(fit.converged),
         loglik: Math.round(fit.loglik * 1000) / 1000,
       };
+    },
+  },
+  {
+    // Expanding-window HMM refits every 252 observations (the model-training setting) on 20
+    // years of AAPL: the cost of the regime features of one ticker.
+    name: 'regime.causal_hmm_252_aapl',
+    async run() {
+      const bars = loadAapl();
+      const t0 = performance.now();
+      const r = causalRegimes(bars, { method: 'hmm', refitEvery: 252 });
+      const compute = performance.now() - t0;
+      let last = -1;
+      for (let t = r.regime.length - 1; t >= 0 && last < 0; t--) last = r.regime[t];
+      return { compute_ms: ms(compute), rows: bars.ts.length, refits: r.refitRows.length, last_regime: last };
     },
   },
 ];

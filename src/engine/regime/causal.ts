@@ -10,6 +10,13 @@
  * `refitEvery` rows (default 63, a quarter): at rows m−1, m−1+f, m−1+2f, … Each fit's
  * forward pass runs from row 0 (the filter state at t depends on the whole history ≤ t) and
  * fills the rows from its fit row up to the next fit row. Rows before the first fit are NaN.
+ *
+ * HMM refits are warm-started: the first fit is contract C's stand-alone fit (deterministic
+ * initialisation); each later one starts Baum–Welch from the previous fit's parameters
+ * (`warmStartParams`), which were fitted on fewer rows — still causal — and runs over-relaxed
+ * EM (`accelerate`), which reaches the same stop rule in well under half the E-steps.
+ * The HMM fit's own final forward pass already holds the filter state of rows 0..i (bit-identical
+ * to the online filter), so the filter resumes from row i instead of re-running from row 0.
  * Raw state indices may permute between refits; each fit's canonical mapping (§3.3, from that
  * fit's own training rows) makes the canonical probabilities comparable across fits.
  *
@@ -27,7 +34,7 @@ import {
   normalisedEntropy,
 } from './consensus';
 import { DEFAULT_REGIME_FEATURES, type RegimeMethod } from './detect';
-import { fitGaussianHmm, HmmFilter } from './hmm';
+import { fitGaussianHmm, HmmFilter, type HmmFitOptions, type HmmParams } from './hmm';
 import { fitJumpModel, JumpFilter, type JumpModelOptions } from './jump';
 import { R } from './labels';
 import { canonicalProbs, mapStatesToRegimes, oneHot, stateProfiles } from './mapping';
@@ -80,6 +87,18 @@ export function refitSchedule(T: number, minObservations: number, refitEvery: nu
   return Int32Array.from(out);
 }
 
+/** One fit of the walk-forward loop, as walkForward needs it. */
+interface WalkFit {
+  K: number;
+  /** n×K weights profiling the training rows' states (n = rows of the fit) */
+  profile: Float64Array;
+  /**
+   * Raw filtered state probabilities of observation rows [from, end) ((end − from)×K), from a
+   * filter over rows 0..end−1 with this fit's parameters; `from` is the fit's last row.
+   */
+  filterRows(X: Float64Array, from: number, end: number): Float64Array;
+}
+
 interface Fitted {
   /** canonical probabilities per bar (NaN outside fitted rows) */
   probs: Float64Array;
@@ -96,12 +115,7 @@ function walkForward(
   series: BarSeries,
   minObservations: number,
   refitEvery: number,
-  fitOn: (X: Float64Array, T: number, D: number) => {
-    K: number;
-    /** T×K weights profiling the training rows' states */
-    profile: Float64Array;
-    newFilter(): (x: Float64Array, off: number, out: Float64Array, outOff: number) => void;
-  },
+  fitOn: (X: Float64Array, T: number, D: number) => WalkFit,
 ): Fitted {
   const { X, T, D, kept } = obs;
   const probs = new Float64Array(nBars * R).fill(Number.NaN);
@@ -114,12 +128,10 @@ function walkForward(
     const n = i + 1;
     const f = fitOn(X.subarray(0, n * D), n, D);
     const K = f.K;
-    const filter = f.newFilter();
-    const raw = new Float64Array(end * K);
-    for (let t = 0; t < end; t++) filter(X, t * D, raw, t * K);
+    const raw = f.filterRows(X, i, end);
     const stateRegimes = mapStatesToRegimes(stateProfiles(f.profile, n, K, ret.subarray(0, n), natr.subarray(0, n)));
     const span = end - i;
-    const P = canonicalProbs(raw.subarray(i * K, end * K), span, K, stateRegimes);
+    const P = canonicalProbs(raw, span, K, stateRegimes);
     for (let t = 0; t < span; t++) probs.set(P.subarray(t * R, t * R + R), kept[i + t] * R);
   }
   return { probs, refitRows: Int32Array.from(schedule, (i) => kept[i]) };
@@ -131,16 +143,55 @@ function observationsOf(bars: Bars, features: readonly string[], benchmark: Bars
 
 type Resolved = CausalRegimeOptions & { minObservations: number; refitEvery: number };
 
+/**
+ * Starting parameters for the next refit from the previous fit's: the same model with a small
+ * uniform share (WARM_MIX) blended into π and each row of A. Why: Baum–Welch never revives an
+ * exact zero, and a fit on fewer rows often has zero (underflowed) transitions or start
+ * probabilities; inherited unchanged they would forbid, forever, a transition the new rows
+ * may show. The blend keeps every entry positive at a negligible cost in iterations.
+ */
+export function warmStartParams(prev: HmmParams): HmmParams {
+  const K = prev.states;
+  const u = WARM_MIX / K;
+  const blend = (v: number) => (1 - WARM_MIX) * v + u;
+  return {
+    states: K,
+    dims: prev.dims,
+    startprob: prev.startprob.map(blend),
+    transmat: prev.transmat.map(blend),
+    means: prev.means.slice(),
+    variances: prev.variances.slice(),
+  };
+}
+
+/** Share of a uniform distribution blended into π and A when warm-starting a refit. */
+export const WARM_MIX = 1e-3;
+
+/**
+ * Fit options of an HMM refit: the first (prev = null) is contract C's stand-alone fit; later
+ * ones start from the previous fit and use over-relaxed EM (same stop rule, fewer E-steps).
+ */
+export function refitOptions(K: number, prev: HmmParams | null): HmmFitOptions {
+  return prev ? { states: K, init: warmStartParams(prev), accelerate: true } : { states: K };
+}
+
 function causalHmm(bars: Bars, obs: Observations, series: BarSeries, o: Resolved): Fitted {
   const K = o.states ?? 4;
+  let prev: HmmParams | null = null;
   return walkForward(obs, bars.ts.length, series, o.minObservations, o.refitEvery, (X, T, D) => {
-    const fit = fitGaussianHmm(X.slice(), T, D, { states: K });
+    const fit = fitGaussianHmm(X, T, D, refitOptions(K, prev));
+    prev = fit.params;
     return {
       K,
       profile: fit.smoothed,
-      newFilter: () => {
+      filterRows: (Xall, from, end) => {
+        // Row `from` is the fit's last row: its filtered probabilities are the fit's own.
+        const raw = new Float64Array((end - from) * K);
+        raw.set(fit.filtered.subarray(from * K, (from + 1) * K), 0);
         const f = new HmmFilter(fit.params);
-        return (x, off, out, outOff) => f.update(x, off, out, outOff);
+        f.resume(fit.filtered, from * K);
+        for (let t = from + 1; t < end; t++) f.update(Xall, t * D, raw, (t - from) * K);
+        return raw;
       },
     };
   });
@@ -154,11 +205,11 @@ function causalJump(bars: Bars, obs: Observations, series: BarSeries, o: Resolve
     return {
       K,
       profile: oneHot(fit.path, K),
-      newFilter: () => {
+      filterRows: (Xall, from, end) => {
         const f = new JumpFilter(fit.model);
-        return (x, off, out, outOff) => {
-          f.update(x, off, out, outOff);
-        };
+        const raw = new Float64Array(end * K);
+        for (let t = 0; t < end; t++) f.update(Xall, t * D, raw, t * K);
+        return raw.subarray(from * K, end * K);
       },
     };
   });

@@ -9,8 +9,14 @@
  *
  * Only `filtered` probabilities (and `filterForward`, which reproduces them bit for bit with
  * fixed parameters) are causal; `smoothed` and `viterbi` use the whole sample.
+ *
+ * Beyond the contract: `lengths` fits one model to several independent sequences (pooled
+ * expected counts, as hmmlearn), `init` warm-starts from given parameters, `accelerate` runs
+ * over-relaxed EM. K = 4 (every regime model's default) takes the unrolled kernels of
+ * hmm-k4.ts, which repeat the generic loops' arithmetic in the same order (same bits).
  */
 import { expNonPositive } from '../core/stats';
+import { backwardK4, C_MIN, emissionK4D2, emissionK4D3, forwardK4, momentsK4D2, momentsK4D3 } from './hmm-k4';
 
 export interface HmmParams {
   states: number;
@@ -32,6 +38,23 @@ export interface HmmFitOptions {
   tol?: number;
   /** maximum number of M-steps, default 1000 */
   maxIter?: number;
+  /**
+   * Starting parameters instead of the deterministic rank-based initialisation (a warm start,
+   * e.g. from the previous fit of an expanding window). Variances are floored as at init.
+   */
+  init?: HmmParams;
+  /**
+   * Lengths of independent sequences concatenated in X (as hmmlearn's `lengths`), summing to T;
+   * default one sequence. Forward–backward runs per sequence, expected counts are pooled and
+   * π is the mean of the sequences' first-row posteriors.
+   */
+  lengths?: ArrayLike<number>;
+  /**
+   * Over-relaxed EM (see `OverRelaxation`): fewer E-steps to the stop rule, same fixed points,
+   * log-likelihood still non-decreasing. Off by default: contract C's fit is plain Baum–Welch
+   * (its iteration count is part of the contract); the causal refits use it.
+   */
+  accelerate?: boolean;
 }
 
 export interface HmmFit {
@@ -211,17 +234,44 @@ function forwardStep(
       c += a;
     }
   }
-  if (!(c > 0 && c < Number.POSITIVE_INFINITY)) return c;
+  if (!(c >= C_MIN && c < Number.POSITIVE_INFINITY)) return c;
   const inv = 1 / c;
   for (let k = 0; k < K; k++) alpha[o + k] *= inv;
   return c;
 }
 
-function checkNormaliser(c: number, row: number): void {
-  if (!(c > 0 && c < Number.POSITIVE_INFINITY)) {
-    const where = row >= 0 ? `row ${row}` : 'an observation';
-    throw new Error(`HMM forward pass: ${where} has zero likelihood under every reachable state (normaliser ${c})`);
+/** A forward row whose likelihood cannot be represented even after rescaling. */
+export class HmmUnderflowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HmmUnderflowError';
   }
+}
+
+function checkNormaliser(c: number, row: number): void {
+  if (!(c >= C_MIN && c < Number.POSITIVE_INFINITY)) {
+    const where = row >= 0 ? `row ${row}` : 'an observation';
+    throw new HmmUnderflowError(`HMM forward pass: ${where} has zero likelihood under every reachable state (normaliser ${c})`);
+  }
+}
+
+/** Start/end rows of the sequences of `lengths` (one sequence of T rows when absent). */
+function sequenceBounds(T: number, lengths: ArrayLike<number> | undefined): { starts: Int32Array; ends: Int32Array } {
+  if (lengths === undefined) return { starts: Int32Array.of(0), ends: Int32Array.of(T) };
+  const n = lengths.length;
+  if (n === 0) throw new Error('HMM lengths: need at least one sequence');
+  const starts = new Int32Array(n);
+  const ends = new Int32Array(n);
+  let at = 0;
+  for (let q = 0; q < n; q++) {
+    const len = lengths[q];
+    if (!(Number.isInteger(len) && len >= 1)) throw new Error(`HMM lengths: sequence ${q} has length ${len}; lengths must be integers ≥ 1`);
+    starts[q] = at;
+    at += len;
+    ends[q] = at;
+  }
+  if (at !== T) throw new Error(`HMM lengths: the ${n} sequence lengths sum to ${at}, but X has ${T} rows`);
+  return { starts, ends };
 }
 
 /**
@@ -242,11 +292,18 @@ class Workspace {
   readonly s2: Float64Array;
   /** Σ of the log-scale changes of rows the forward pass had to rescue (see rescueRow) */
   logShift = 0;
+  /** independent sequences: rows [starts[q], ends[q]) */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
   constructor(
     readonly T: number,
     readonly K: number,
     readonly D: number,
+    lengths?: ArrayLike<number>,
   ) {
+    const bounds = sequenceBounds(T, lengths);
+    this.starts = bounds.starts;
+    this.ends = bounds.ends;
     this.B = new Float64Array(T * K);
     this.alpha = new Float64Array(T * K);
     this.gamma = new Float64Array(T * K);
@@ -268,7 +325,15 @@ function forwardLoglik(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Wor
   em.refresh();
   const scaling = emissionPass(p, em, X, ws);
   ws.logShift = 0;
-  const ll = forwardRecursion(p, em, X, ws);
+  const { starts, ends } = ws;
+  let ll = 0;
+  for (let q = 0; q < starts.length; q++) {
+    const s = starts[q];
+    ll +=
+      ws.K === 4
+        ? forwardK4(p.transmat, p.startprob, ws.B, ws.alpha, ws.c, s, ends[q], (t) => rescueRow(p, em, X, ws, t, t === s))
+        : forwardRecursion(p, em, X, ws, s, ends[q]);
+  }
   return ll + scaling + ws.logShift;
 }
 
@@ -278,7 +343,11 @@ function forwardLoglik(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Wor
  */
 function backwardStats(p: HmmParams, X: Float64Array, ws: Workspace, forMStep: boolean): void {
   ws.xiAcc.fill(0);
-  backwardPass(p, ws);
+  const { starts, ends } = ws;
+  for (let q = 0; q < starts.length; q++) {
+    if (ws.K === 4) backwardK4(p.transmat, ws.B, ws.alpha, ws.c, ws.gamma, ws.xiAcc, starts[q], ends[q]);
+    else backwardPass(p, ws, starts[q], ends[q]);
+  }
   if (!forMStep) return;
   ws.mass.fill(0);
   ws.s1.fill(0);
@@ -296,6 +365,8 @@ function backwardStats(p: HmmParams, X: Float64Array, ws: Workspace, forMStep: b
  * same order as the generic loop, so every path gives the same bits.
  */
 function emissionPass(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Workspace): number {
+  if (ws.K === 4 && ws.D === 3) return emissionK4D3(p.means, em.cst, em.inv, X, ws.B, ws.T);
+  if (ws.K === 4 && ws.D === 2) return emissionK4D2(p.means, em.cst, em.inv, X, ws.B, ws.T);
   if (ws.D === 2) return emissionRows2(p.means, em, X, ws);
   if (ws.D === 3) return emissionRows3(p.means, em, X, ws);
   return emissionRowsN(p.means, em, X, ws);
@@ -389,10 +460,10 @@ function emissionRows3(means: Float64Array, em: EmissionCache, X: Float64Array, 
  * unnormalised, as forwardStep does; returns the new normaliser. Kept out of forwardRecursion
  * so its hot loop stays as small as before.
  */
-function rescueRow(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Workspace, t: number): number {
+function rescueRow(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Workspace, t: number, first: boolean): number {
   const { K, D, B, alpha } = ws;
   const o = t * K;
-  const prev = t === 0 ? null : alpha;
+  const prev = first ? null : alpha;
   ws.logShift += rescaleReachable(p, em, X, t * D, prev, o - K, B, o);
   const A = p.transmat;
   let c = 0;
@@ -408,22 +479,26 @@ function rescueRow(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Workspa
   return c;
 }
 
-/** α̂ and c (as forwardStep, row by row); returns Σ_t ln c_t (rescued rows: see rescueRow). */
-function forwardRecursion(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Workspace): number {
-  const { T, K, B, alpha, c } = ws;
+/**
+ * α̂ and c of the sequence in rows [s, e) (as forwardStep, row by row); returns Σ_t ln c_t
+ * (rescued rows: see rescueRow). K = 4 uses forwardK4 instead, with the same arithmetic.
+ */
+function forwardRecursion(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Workspace, s: number, e: number): number {
+  const { K, B, alpha, c } = ws;
   const { transmat: A, startprob } = p;
+  const o0 = s * K;
   let c0 = 0;
   for (let k = 0; k < K; k++) {
-    const a = startprob[k] * B[k];
-    alpha[k] = a;
+    const a = startprob[k] * B[o0 + k];
+    alpha[o0 + k] = a;
     c0 += a;
   }
-  if (!(c0 > 0 && c0 < Number.POSITIVE_INFINITY)) c0 = rescueRow(p, em, X, ws, 0);
+  if (!(c0 >= C_MIN && c0 < Number.POSITIVE_INFINITY)) c0 = rescueRow(p, em, X, ws, s, true);
   const i0 = 1 / c0;
-  for (let k = 0; k < K; k++) alpha[k] *= i0;
-  c[0] = c0;
+  for (let k = 0; k < K; k++) alpha[o0 + k] *= i0;
+  c[s] = c0;
   let ll = Math.log(c0);
-  for (let t = 1; t < T; t++) {
+  for (let t = s + 1; t < e; t++) {
     const o = t * K;
     const prev = o - K;
     let ct = 0;
@@ -434,7 +509,7 @@ function forwardRecursion(p: HmmParams, em: EmissionCache, X: Float64Array, ws: 
       alpha[o + j] = a;
       ct += a;
     }
-    if (!(ct > 0 && ct < Number.POSITIVE_INFINITY)) ct = rescueRow(p, em, X, ws, t);
+    if (!(ct >= C_MIN && ct < Number.POSITIVE_INFINITY)) ct = rescueRow(p, em, X, ws, t, false);
     const ic = 1 / ct;
     for (let k = 0; k < K; k++) alpha[o + k] *= ic;
     c[t] = ct;
@@ -445,17 +520,18 @@ function forwardRecursion(p: HmmParams, em: EmissionCache, X: Float64Array, ws: 
 }
 
 /**
- * Walks t = T−1 … 0. At step t (> 0) it forms β̂_{t−1} and ξ_{t−1} from row t; then row t of
- * the β̂ buffer is overwritten with γ_t (its β̂ is no longer needed).
+ * Walks the sequence in rows [s, e) backwards. At step t (> s) it forms β̂_{t−1} and ξ_{t−1}
+ * from row t; then row t of the β̂ buffer is overwritten with γ_t (its β̂ is no longer needed).
+ * K = 4 uses backwardK4 instead, with the same arithmetic.
  */
-function backwardPass(p: HmmParams, ws: Workspace): void {
-  const { T, K, B, alpha, gamma: beta, c, xiAcc, w } = ws;
+function backwardPass(p: HmmParams, ws: Workspace, s: number, e: number): void {
+  const { K, B, alpha, gamma: beta, c, xiAcc, w } = ws;
   const A = p.transmat;
-  const last = (T - 1) * K;
+  const last = (e - 1) * K;
   for (let k = 0; k < K; k++) beta[last + k] = 1;
-  for (let t = T - 1; t >= 0; t--) {
+  for (let t = e - 1; t >= s; t--) {
     const n = t * K;
-    if (t > 0) {
+    if (t > s) {
       const invC = 1 / c[t];
       for (let j = 0; j < K; j++) w[j] = B[n + j] * beta[n + j] * invC;
       const o = n - K;
@@ -488,7 +564,9 @@ function backwardPass(p: HmmParams, ws: Workspace): void {
  * from which the M-step gets μ = m + s1/mass and σ² = s2/mass − (s1/mass)² (= Σγ(x − μ)²/mass).
  */
 function momentPass(means: Float64Array, X: Float64Array, ws: Workspace): void {
-  if (ws.D === 2) momentRows2(means, X, ws);
+  if (ws.K === 4 && ws.D === 3) momentsK4D3(means, X, ws.gamma, ws.T, ws.mass, ws.s1, ws.s2);
+  else if (ws.K === 4 && ws.D === 2) momentsK4D2(means, X, ws.gamma, ws.T, ws.mass, ws.s1, ws.s2);
+  else if (ws.D === 2) momentRows2(means, X, ws);
   else if (ws.D === 3) momentRows3(means, X, ws);
   else momentRowsN(means, X, ws);
 }
@@ -559,9 +637,15 @@ function momentRows3(means: Float64Array, X: Float64Array, ws: Workspace): void 
 
 /** Contract-C M-step from the E-step's γ, ξ and moment sums; updates p in place. */
 function mStep(p: HmmParams, ws: Workspace, floor: Float64Array): void {
-  const { K, D, gamma, xiAcc, mass, s1, s2 } = ws;
+  const { K, D, gamma, xiAcc, mass, s1, s2, starts } = ws;
   const { startprob, transmat, means, variances } = p;
-  for (let k = 0; k < K; k++) startprob[k] = gamma[k];
+  // π = mean of the sequences' first-row posteriors (γ_0 itself for one sequence: x/1 = x).
+  const nSeq = starts.length;
+  for (let k = 0; k < K; k++) {
+    let s = 0;
+    for (let q = 0; q < nSeq; q++) s += gamma[starts[q] * K + k];
+    startprob[k] = s / nSeq;
+  }
   for (let i = 0; i < K; i++) {
     let s = 0;
     for (let j = 0; j < K; j++) s += xiAcc[i * K + j];
@@ -598,15 +682,54 @@ export function varianceFloor(X: Float64Array, T: number, D: number): Float64Arr
 }
 
 /**
+ * Group g_t = ⌊ρ_t·K/T⌋ of each row, ρ_t its rank in the stable ascending order of X[:, 0]
+ * (equal values keep time order). Only the K−1 group boundaries matter: ρ ≥ r exactly when
+ * x > v (v the value of rank r) or x = v and at least r − #{values < v} earlier rows equal v.
+ * So a native numeric sort of the values replaces an index sort with a comparator (several
+ * times slower). Equal values include −0 and +0, as the comparator treated them.
+ */
+function rankGroups(X: Float64Array, T: number, D: number, K: number): Int32Array {
+  const sorted = new Float64Array(T);
+  for (let t = 0; t < T; t++) sorted[t] = X[t * D];
+  sorted.sort();
+  const thr = new Float64Array(K);
+  const need = new Int32Array(K);
+  const seen = new Int32Array(K);
+  for (let g = 1; g < K; g++) {
+    const r = Math.ceil((g * T) / K);
+    const v = sorted[r];
+    let lo = 0;
+    let hi = r;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    thr[g] = v;
+    need[g] = r - lo;
+  }
+  const group = new Int32Array(T);
+  for (let t = 0; t < T; t++) {
+    const x = X[t * D];
+    let grp = 0;
+    for (let g = 1; g < K; g++) {
+      if (x > thr[g]) grp++;
+      else if (x === thr[g]) {
+        if (seen[g] >= need[g]) grp++;
+        seen[g]++;
+      }
+    }
+    group[t] = grp;
+  }
+  return group;
+}
+
+/**
  * Deterministic initialisation: rank rows by X[:,0] (stable), group g = ⌊ρK/T⌋, per-group mean
  * and floored population variance; π uniform; A_ii = 0.9, A_ij = 0.1/(K−1).
  */
 export function initialParams(X: Float64Array, T: number, D: number, K: number, floor: Float64Array): HmmParams {
-  const order = new Int32Array(T);
-  for (let t = 0; t < T; t++) order[t] = t;
-  order.sort((a, b) => X[a * D] - X[b * D] || a - b);
-  const group = new Int32Array(T);
-  for (let r = 0; r < T; r++) group[order[r]] = Math.floor((r * K) / T);
+  const group = rankGroups(X, T, D, K);
   const count = new Float64Array(K);
   const means = new Float64Array(K * D);
   const variances = new Float64Array(K * D);
@@ -682,7 +805,8 @@ function checkObservations(X: Float64Array, T: number, D: number): void {
 
 /** Fits the contract-C Gaussian HMM to finite observations X (T×D row-major). */
 export function fitGaussianHmm(X: Float64Array, T: number, D: number, options: HmmFitOptions = {}): HmmFit {
-  const K = options.states ?? 4;
+  const init = options.init;
+  const K = options.states ?? init?.states ?? 4;
   const tol = options.tol ?? 1e-4;
   const maxIter = options.maxIter ?? 1000;
   if (!(Number.isInteger(K) && K >= 2)) throw new Error(`HMM: states must be an integer ≥ 2, got ${K}`);
@@ -693,20 +817,24 @@ export function fitGaussianHmm(X: Float64Array, T: number, D: number, options: H
   for (let d = 0; d < D; d++) {
     if (!(floor[d] > 0)) throw new Error(`HMM: feature column ${d} is constant over all ${T} rows`);
   }
-  let params = initialParams(X, T, D, K, floor);
-  const ws = new Workspace(T, K, D);
+  let params = init ? startingParams(init, K, D, floor) : initialParams(X, T, D, K, floor);
+  const ws = new Workspace(T, K, D, options.lengths);
   let em = new EmissionCache(params);
+  const relax = options.accelerate ? new OverRelaxation(params) : null;
   const trace: number[] = [];
   let prev = Number.NEGATIVE_INFINITY;
   let n = 0;
   for (;;) {
-    const L = forwardLoglik(params, em, X, ws);
+    let L = relax?.pending ? trialLoglik(params, em, X, ws) : forwardLoglik(params, em, X, ws);
+    if (relax?.pending && !relax.settle(L - prev >= tol, params)) L = forwardLoglik(params, em, X, ws);
     trace.push(L);
     if (n > 0 && L - prev < tol) break;
     if (n === maxIter) break;
     // The backward half is only needed when an M-step follows.
     backwardStats(params, X, ws, true);
+    relax?.save(params);
     mStep(params, ws, floor);
+    relax?.extrapolate(params, floor);
     prev = L;
     n++;
   }
@@ -722,11 +850,179 @@ export function fitGaussianHmm(X: Float64Array, T: number, D: number, options: H
     trace: Float64Array.from(trace),
     filtered: ws.alpha,
     smoothed: ws.gamma,
-    viterbi: viterbiPath(params, X, T),
+    viterbi: sequenceViterbi(params, X, ws),
     durations: expectedDurations(params),
     varianceFloor: floor,
     rows: T,
   };
+}
+
+/**
+ * The E-step's loglik at an over-relaxed trial point, or NaN when the trial makes a row's
+ * likelihood unrepresentable (then the trial is rejected, not the fit).
+ */
+function trialLoglik(p: HmmParams, em: EmissionCache, X: Float64Array, ws: Workspace): number {
+  try {
+    return forwardLoglik(p, em, X, ws);
+  } catch (e) {
+    if (e instanceof HmmUnderflowError) return Number.NaN;
+    throw e;
+  }
+}
+
+/**
+ * Over-relaxed EM (Salakhutdinov & Roweis, ICML 2003): after the M-step maps θ to θ_em, try
+ * θ + η(θ_em − θ) with η > 1, growing η while such steps pay off. Near a slow EM tail (each
+ * step improving the loglik by a near-constant fraction of the last) this cuts the number of
+ * E-steps, which dominate the cost. A trial is kept only if it improves the loglik by at least
+ * the stop tolerance; otherwise θ_em is restored (one extra E-step) and η drops back to 1. So
+ * the stop rule is only ever met by a plain EM step, the loglik never decreases, and every
+ * kept point is a valid model: trials with a negative probability are not made, variances are
+ * floored.
+ */
+class OverRelaxation {
+  private eta = 1;
+  /** a trial point is in params, awaiting its E-step */
+  pending = false;
+  private readonly base: HmmParams;
+  private readonly em: HmmParams;
+
+  constructor(p: HmmParams) {
+    this.base = copyParams(p);
+    this.em = copyParams(p);
+  }
+
+  /** Remembers θ before the M-step. */
+  save(p: HmmParams): void {
+    setParams(this.base, p);
+  }
+
+  /**
+   * p holds θ_em: replaces it with the over-relaxed trial when η > 1. Probabilities and
+   * variances are extrapolated geometrically (x0·(x/x0)^η, each probability row renormalised),
+   * which keeps them positive — a linear step would leave the simplex as soon as an entry
+   * heads for 0, which is where EM is slowest; means linearly. Zeros stay zero.
+   */
+  extrapolate(p: HmmParams, floor: Float64Array): void {
+    if (this.eta === 1) {
+      this.eta = RELAX_GROWTH;
+      return;
+    }
+    setParams(this.em, p);
+    const eta = this.eta;
+    const b = this.base;
+    const K = p.states;
+    const D = p.dims;
+    let ok = geometricRow(p.startprob, b.startprob, 0, K, eta);
+    for (let i = 0; i < K; i++) ok = geometricRow(p.transmat, b.transmat, i * K, K, eta) && ok;
+    for (let q = 0; q < p.means.length; q++) p.means[q] = b.means[q] + eta * (p.means[q] - b.means[q]);
+    for (let q = 0; q < p.variances.length; q++) {
+      const v0 = b.variances[q];
+      p.variances[q] = Math.max(v0 * Math.exp(eta * Math.log(p.variances[q] / v0)), floor[q % D]);
+    }
+    for (let q = 0; q < p.means.length && ok; q++) ok = Number.isFinite(p.means[q]) && p.variances[q] < Number.POSITIVE_INFINITY;
+    if (ok) {
+      this.pending = true;
+      return;
+    }
+    // An overflowing step (a ratio far from 1 raised to η): keep the plain EM step.
+    setParams(p, this.em);
+    this.eta = 1;
+  }
+
+  /**
+   * After the trial's E-step: keeps it (returns true) when it gained at least the tolerance,
+   * else restores θ_em into p (returns false: the caller redoes the E-step).
+   */
+  settle(gained: boolean, p: HmmParams): boolean {
+    this.pending = false;
+    if (gained) {
+      this.eta = Math.min(this.eta * RELAX_GROWTH, RELAX_MAX);
+      return true;
+    }
+    setParams(p, this.em);
+    this.eta = 1;
+    return false;
+  }
+}
+
+/**
+ * x[o..o+n) ← x0·(x/x0)^η renormalised to sum 1 (entries where either is 0 become 0); false
+ * when the row overflowed (then x is left partly written: the caller restores it).
+ */
+function geometricRow(x: Float64Array, x0: Float64Array, o: number, n: number, eta: number): boolean {
+  let s = 0;
+  for (let i = o; i < o + n; i++) {
+    const a = x0[i];
+    const v = a > 0 && x[i] > 0 ? a * Math.exp(eta * Math.log(x[i] / a)) : 0;
+    x[i] = v;
+    s += v;
+  }
+  if (!(s > 0 && s < Number.POSITIVE_INFINITY)) return false;
+  for (let i = o; i < o + n; i++) x[i] /= s;
+  return true;
+}
+
+const RELAX_GROWTH = 2;
+const RELAX_MAX = 16;
+
+function copyParams(p: HmmParams): HmmParams {
+  return {
+    states: p.states,
+    dims: p.dims,
+    startprob: p.startprob.slice(),
+    transmat: p.transmat.slice(),
+    means: p.means.slice(),
+    variances: p.variances.slice(),
+  };
+}
+
+function setParams(to: HmmParams, from: HmmParams): void {
+  to.startprob.set(from.startprob);
+  to.transmat.set(from.transmat);
+  to.means.set(from.means);
+  to.variances.set(from.variances);
+}
+
+/**
+ * A copy of caller-supplied starting parameters with the variances floored (as the
+ * deterministic init is); rejects sizes that do not match and values that are not a model.
+ */
+function startingParams(init: HmmParams, K: number, D: number, floor: Float64Array): HmmParams {
+  checkParams(init);
+  if (init.states !== K || init.dims !== D) {
+    throw new Error(`HMM init: parameters have ${init.states} states × ${init.dims} dims, the fit needs ${K} × ${D}`);
+  }
+  const bad = (name: string, a: Float64Array, ok: (v: number) => boolean) => {
+    for (let i = 0; i < a.length; i++) if (!ok(a[i])) throw new Error(`HMM init: ${name}[${i}] = ${a[i]} is not valid`);
+  };
+  bad('startprob', init.startprob, (v) => v >= 0 && v <= 1);
+  bad('transmat', init.transmat, (v) => v >= 0 && v <= 1);
+  bad('means', init.means, Number.isFinite);
+  bad('variances', init.variances, (v) => v > 0 && v < Number.POSITIVE_INFINITY);
+  const variances = init.variances.slice();
+  for (let q = 0; q < variances.length; q++) variances[q] = Math.max(variances[q], floor[q % D]);
+  return {
+    states: K,
+    dims: D,
+    startprob: init.startprob.slice(),
+    transmat: init.transmat.slice(),
+    means: init.means.slice(),
+    variances,
+  };
+}
+
+/** Viterbi path of each sequence of the workspace, concatenated. */
+function sequenceViterbi(params: HmmParams, X: Float64Array, ws: Workspace): Int32Array {
+  const { starts, ends, D } = ws;
+  if (starts.length === 1) return viterbiPath(params, X, ws.T);
+  const out = new Int32Array(ws.T);
+  for (let q = 0; q < starts.length; q++) {
+    const s = starts[q];
+    const e = ends[q];
+    out.set(viterbiPath(params, X.subarray(s * D, e * D), e - s), s);
+  }
+  return out;
 }
 
 /** Log-likelihood of X under fixed parameters (scaled forward pass). */
@@ -822,6 +1118,24 @@ export class HmmFilter {
     this.nextState = new Float64Array(params.states);
   }
 
+  /**
+   * Continues from a known filter state instead of the start: `probs[offset..offset+K)` =
+   * P(s_t | x_0..x_t) of the last row already consumed — e.g. a fit's last filtered row,
+   * which the fit computed with the same arithmetic, so the following updates give the bits a
+   * filter run from row 0 would. `loglik` then counts only the rows consumed afterwards.
+   */
+  resume(probs: ArrayLike<number>, offset: number): void {
+    const K = this.params.states;
+    for (let k = 0; k < K; k++) {
+      const v = probs[offset + k];
+      // ≤ 1 up to rounding: a normalised row can hold 1 + 1 ulp
+      if (!(v >= 0 && v <= 1 + 1e-9)) throw new Error(`HmmFilter.resume: state probability ${k} is ${v}`);
+      this.state[k] = v;
+    }
+    this.started = true;
+    this.loglik = 0;
+  }
+
   /** Consumes row x[offset..offset+D) and writes the filtered probabilities into out[outOffset..). */
   update(x: ArrayLike<number>, offset: number, out: Float64Array, outOffset: number): void {
     const { states: K, dims: D } = this.params;
@@ -835,7 +1149,7 @@ export class HmmFilter {
     let mx = this.em.scaledRow(x, offset, this.b, 0);
     const prev = this.started ? this.state : null;
     let c = forwardStep(this.params, prev, 0, this.b, 0, this.nextState, 0);
-    if (!(c > 0 && c < Number.POSITIVE_INFINITY)) {
+    if (!(c >= C_MIN && c < Number.POSITIVE_INFINITY)) {
       mx += rescaleReachable(this.params, this.em, x, offset, prev, 0, this.b, 0);
       c = forwardStep(this.params, prev, 0, this.b, 0, this.nextState, 0);
       checkNormaliser(c, -1);
@@ -856,4 +1170,23 @@ export function filterForward(params: HmmParams, X: Float64Array, T: number): Fl
   const out = new Float64Array(T * params.states);
   for (let t = 0; t < T; t++) f.update(X, t * params.dims, out, t * params.states);
   return out;
+}
+
+/**
+ * Filtered probabilities P(s_t | x_0..x_t) (T×K) of observations X (T×D) under fixed
+ * parameters — e.g. one ticker under a model pooled over many (`lengths` in the fit). Rows with
+ * a non-finite value are skipped (NaN output), as in filterForward, whose bits it returns; when
+ * every value is finite it runs the fit's batch passes (emission pass, then the forward
+ * recursion), several times faster than the row-by-row filter.
+ */
+export function filterHmm(params: HmmParams, X: Float64Array, T: number, D: number): Float64Array {
+  if (D !== params.dims) throw new Error(`filterHmm: the model has ${params.dims} features, X has ${D}`);
+  checkParams(params);
+  if (X.length !== T * D) throw new Error(`filterHmm: expected ${T}×${D} values, got ${X.length}`);
+  let finite = T > 0;
+  for (let i = 0; i < X.length && finite; i++) finite = X[i] - X[i] === 0;
+  if (!finite) return filterForward(params, X, T);
+  const ws = new Workspace(T, params.states, D);
+  forwardLoglik(params, new EmissionCache(params), X, ws);
+  return ws.alpha;
 }

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Bars } from '../../../src/engine/contracts';
-import { analyseRegimes } from '../../../src/engine/regime/analysis';
-import { type CausalRegimes, causalRegimes, refitSchedule } from '../../../src/engine/regime/causal';
-import type { RegimeMethod } from '../../../src/engine/regime/detect';
+import { computeFeatures } from '../../../src/engine/features/registry';
+import { analyseRegimes, barSeries } from '../../../src/engine/regime/analysis';
+import { type CausalRegimes, causalRegimes, refitOptions, refitSchedule, warmStartParams } from '../../../src/engine/regime/causal';
+import { DEFAULT_REGIME_FEATURES, type RegimeMethod } from '../../../src/engine/regime/detect';
+import { fitGaussianHmm, type HmmFit, type HmmParams } from '../../../src/engine/regime/hmm';
+import { canonicalProbs, mapStatesToRegimes, stateProfiles } from '../../../src/engine/regime/mapping';
+import { buildObservations } from '../../../src/engine/regime/observations';
 import { head, loadReal } from '../features/helpers';
 
 const SPY = head(loadReal('SPY'), 620);
@@ -62,14 +66,49 @@ describe('causalRegimes: expanding-window refits', () => {
     }
   });
 
-  it.each(['hmm', 'jump'] as const)('%s: at a refit row the output is the last row of a fit on the data up to it', (method) => {
+  it.each(['hmm', 'jump'] as const)('%s: at the first refit row the output is the last row of a fit on the data up to it', (method) => {
     const f = full(method);
-    for (const bar of [169, 369]) {
-      const a = analyseRegimes(head(SPY, bar + 1), { method });
-      const T = a.rows.length;
-      expect(a.rows[T - 1]).toBe(bar);
-      expect(bitsEqual(a.canonical.probs.subarray((T - 1) * 4, T * 4), f.probs.subarray(bar * 4, bar * 4 + 4))).toBe(true);
+    const a = analyseRegimes(head(SPY, 170), { method });
+    const T = a.rows.length;
+    expect(a.rows[T - 1]).toBe(169);
+    expect(bitsEqual(a.canonical.probs.subarray((T - 1) * 4, T * 4), f.probs.subarray(169 * 4, 170 * 4))).toBe(true);
+  });
+
+  it('jump: at a later refit row the output is the last row of a fit on the data up to it', () => {
+    const f = full('jump');
+    const a = analyseRegimes(head(SPY, 370), { method: 'jump' });
+    const T = a.rows.length;
+    expect(a.rows[T - 1]).toBe(369);
+    expect(bitsEqual(a.canonical.probs.subarray((T - 1) * 4, T * 4), f.probs.subarray(369 * 4, 370 * 4))).toBe(true);
+  });
+
+  it('hmm: each later refit is a fit on the data up to it, started from the previous fit', () => {
+    const f = full('hmm');
+    const bars = head(SPY, 370);
+    const obs = buildObservations(computeFeatures(DEFAULT_REGIME_FEATURES, bars, null).columns);
+    const schedule = refitSchedule(obs.T, OPTS.minObservations, OPTS.refitEvery);
+    expect(Array.from(schedule, (i) => obs.kept[i])).toEqual([169, 269, 369]);
+    let prev: HmmParams | null = null;
+    let fit: HmmFit | null = null;
+    for (const i of schedule) {
+      fit = fitGaussianHmm(obs.X.subarray(0, (i + 1) * 2), i + 1, 2, refitOptions(4, prev));
+      prev = fit.params;
     }
+    if (!fit) throw new Error('no fit');
+    expect(refitOptions(4, null)).toEqual({ states: 4 });
+    expect(refitOptions(4, fit.params).accelerate).toBe(true);
+    const n = obs.T;
+    const series = barSeries(bars);
+    const pick = (x: Float64Array) => Float64Array.from(obs.kept, (i) => x[i]);
+    const map = mapStatesToRegimes(stateProfiles(fit.smoothed, n, 4, pick(series.ret), pick(series.natr)));
+    const want = canonicalProbs(fit.filtered.subarray((n - 1) * 4, n * 4), 1, 4, map);
+    expect(bitsEqual(want, f.probs.subarray(369 * 4, 370 * 4))).toBe(true);
+    // the warm start is a real blend of the previous fit: every π and A entry positive, rows sum to 1
+    const w = warmStartParams(fit.params);
+    expect(Array.from(w.transmat).every((v) => v > 0)).toBe(true);
+    for (let r = 0; r < 4; r++) expect(w.transmat[r * 4] + w.transmat[r * 4 + 1] + w.transmat[r * 4 + 2] + w.transmat[r * 4 + 3]).toBeCloseTo(1, 14);
+    expect(w.startprob.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 14);
+    expect(Array.from(w.means)).toEqual(Array.from(fit.params.means));
   });
 
   it('between refits the filter carries the last fit forward (not a refit on later data)', () => {

@@ -8,7 +8,7 @@ import { computeFeatures } from '../../../src/engine/features/registry';
 import { causalRegimes } from '../../../src/engine/regime/causal';
 import { DEFAULT_REGIME_FEATURES } from '../../../src/engine/regime/detect';
 import { buildObservations } from '../../../src/engine/regime/observations';
-import { filterForward, fitGaussianHmm, type HmmParams, HmmFilter, logLikelihood } from '../../../src/engine/regime/hmm';
+import { filterForward, fitGaussianHmm, type HmmParams, HmmFilter, HmmUnderflowError, logLikelihood } from '../../../src/engine/regime/hmm';
 import { head, loadReal } from '../features/helpers';
 
 const logNormal = (x: number, mu: number, v: number) => -0.5 * (Math.log(2 * Math.PI * v) + ((x - mu) * (x - mu)) / v);
@@ -45,6 +45,37 @@ describe('HMM forward pass with an unreachable, far likelier state', () => {
   it('still reports a row no reachable state can produce at all', () => {
     const inf: HmmParams = { ...trap, variances: Float64Array.of(1e-300, 1) };
     expect(() => filterForward(inf, Float64Array.of(0, 1e200), 2)).toThrow(/zero likelihood/);
+  });
+});
+
+describe('a subnormal forward normaliser', () => {
+  // π puts 9·10⁻³¹² on the only state that can explain x = 0: the row's normaliser is that
+  // subnormal number, whose reciprocal overflows (the old pass turned it into NaN probabilities).
+  const tiny: HmmParams = {
+    states: 4,
+    dims: 1,
+    startprob: Float64Array.of(1, 9e-312, 0, 0),
+    transmat: Float64Array.from({ length: 16 }, (_, q) => (Math.floor(q / 4) === q % 4 ? 1 : 0)),
+    means: Float64Array.of(50, 0, 60, 70),
+    variances: Float64Array.of(1e-4, 1, 1, 1),
+  };
+
+  it('is reported as a typed underflow error by the batch and the online pass alike', () => {
+    const X = Float64Array.of(0, 0.1);
+    expect(() => logLikelihood(tiny, X, 2)).toThrow(HmmUnderflowError);
+    expect(() => filterForward(tiny, X, 2)).toThrow(HmmUnderflowError);
+  });
+
+  it('an over-relaxed EM trial that meets one is rejected, not the fit (CMCSA, refits every 252 rows)', () => {
+    const r = causalRegimes(loadReal('CMCSA'), { method: 'hmm', refitEvery: 252 });
+    let rows = 0;
+    for (let t = 0; t < r.ts.length; t++) {
+      if (Number.isNaN(r.probs[t * 4])) continue;
+      rows++;
+      const s = r.probs[t * 4] + r.probs[t * 4 + 1] + r.probs[t * 4 + 2] + r.probs[t * 4 + 3];
+      expect(Math.abs(s - 1)).toBeLessThan(1e-12);
+    }
+    expect(rows).toBeGreaterThan(4000);
   });
 });
 
