@@ -86,11 +86,11 @@ const JOB_BENCHES = [
   },
   {
     name: 'scale500',
-    what: 'seeded universe 500 tickers × 20 y daily: features + HMM regimes for every ticker, then one backtest over all 500',
+    what: 'seeded universe 500 tickers × 20 y daily: features for every ticker, universe (pooled) HMM regimes for every ticker, then one backtest over all 500',
     setup: { seeded: { tickers: 500, years: 20, seed: 7, batch: 50 } },
     jobs: [
       { name: 'features', request: ({ datasetIds }) => ({ type: 'features', params: { datasetIds, set: 'core' } }) },
-      { name: 'regimes', request: ({ datasetIds }) => ({ type: 'regime_detect', params: { datasetIds: others(datasetIds), method: 'hmm' } }) },
+      { name: 'regimes', request: ({ datasetIds }) => ({ type: 'regime_detect', params: { datasetIds: others(datasetIds), method: 'hmm', pooled: true } }) },
       { name: 'backtest', request: ({ datasetIds }) => ({ type: 'backtest', params: { datasetIds } }) },
     ],
     // #11.7: features + regimes < 3 s (the backtest is reported beside them)

@@ -75,6 +75,8 @@ export interface NormalisedRegimeParams {
   /** null = the engine's default (3 × number of features) */
   penalty: number | null;
   benchmarkId: string | null;
+  /** id of the universe (pooled) HMM whose parameters are applied instead of a per-ticker fit */
+  pooledModel?: string;
 }
 
 export function normaliseRegimeParams(params: { [k: string]: Json }): NormalisedRegimeParams {
@@ -141,6 +143,8 @@ export function regimeResultManifest(p: NormalisedRegimeParams, dataset: Dataset
       features: p.features,
       penalty: p.penalty,
       benchmarkId: p.benchmarkId,
+      // only when set, so per-ticker results keep their manifest ids
+      ...(p.pooledModel ? { pooledModel: p.pooledModel } : {}),
     },
     inputs: inputsOf(dataset, benchmark),
   });

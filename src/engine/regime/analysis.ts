@@ -22,6 +22,7 @@ import { fitJumpModel, type JumpFit } from './jump';
 import { R } from './labels';
 import { canonicalProbs, mapStatesToRegimes, oneHot, stateProfiles } from './mapping';
 import { buildObservations } from './observations';
+import { applyPooledHmm, type PooledHmm, standardisedObservations } from './pooled';
 import {
   argmaxRows,
   durationsFromTransmat,
@@ -145,8 +146,22 @@ function observationFeatures(opts: RegimeOptions): string[] {
 
 function analyseHmm(bars: Bars, opts: RegimeOptions, series: BarSeries): RegimeAnalysis {
   const features = observationFeatures(opts);
-  const hmm = detectHmmRegimes(bars, { features, states: opts.states, benchmark: opts.benchmark });
-  const { fit, kept } = hmm;
+  return hmmAnalysis(detectHmmRegimes(bars, { features, states: opts.states, benchmark: opts.benchmark }), series);
+}
+
+/**
+ * One ticker under a universe model's shared parameters (see `pooled.ts`): its standardised
+ * observations, one forward–backward pass and Viterbi, then the same analysis as its own fit.
+ */
+export function analysePooledHmm(bars: Bars, model: PooledHmm, benchmark: Bars | null = null): RegimeAnalysis {
+  const obs = standardisedObservations(bars, model.features, benchmark);
+  const fit = applyPooledHmm(model, obs);
+  const ts = Float64Array.from(obs.kept, (i) => bars.ts[i]);
+  return hmmAnalysis({ features: [...model.features], fit, kept: obs.kept, ts }, barSeries(bars));
+}
+
+function hmmAnalysis(hmm: HmmRegimes, series: BarSeries): RegimeAnalysis {
+  const { fit, kept, features } = hmm;
   const T = kept.length;
   const K = fit.params.states;
   const ret = pick(series.ret, kept);

@@ -11,12 +11,33 @@ import { putArtifact } from '../../storage/artifacts';
 import { type NormalisedRegimeParams, normaliseRegimeParams } from '../research-results';
 import type { RegimeRunEntry, RegimeTickerInput } from '../shards/regime-ticker';
 import type { JobHandler } from './types';
+import { checkpoint } from '../../engine/core/context';
+import { fitPooledHmm, type PooledHmm, type PooledSequence, pooledSample, standardisedObservations } from '../../engine/regime/pooled';
+import { loadDataset } from '../../storage/datasets';
+import { measurePhase } from '../measure';
+
+/** The universe model as stored with the run summary. */
+function pooledModelJson(m: PooledHmm): Json {
+  return {
+    id: m.id,
+    features: m.features,
+    sample: m.sample,
+    rows: m.rows,
+    loglik: m.loglik,
+    iterations: m.iterations,
+    converged: m.converged,
+    startprob: Array.from(m.params.startprob),
+    transmat: Array.from(m.params.transmat),
+    means: Array.from(m.params.means),
+    variances: Array.from(m.params.variances),
+  };
+}
 
 export { regimeView } from '../shards/regime-ticker';
 
 /** One normalised request per dataset (`datasetIds` expands into `datasetId`s). */
 function perDataset(params: { [k: string]: Json }): NormalisedRegimeParams[] {
-  const { datasetIds, ...rest } = params;
+  const { datasetIds, pooled: _pooled, ...rest } = params;
   if (datasetIds === undefined) return [normaliseRegimeParams(params)];
   if (!Array.isArray(datasetIds) || datasetIds.length === 0 || datasetIds.some((d) => typeof d !== 'string')) {
     throw new SchemaError('params.datasetIds', 'a non-empty list of dataset ids', datasetIds);
@@ -26,14 +47,52 @@ function perDataset(params: { [k: string]: Json }): NormalisedRegimeParams[] {
   return datasetIds.map((id) => normaliseRegimeParams({ ...rest, datasetId: id }));
 }
 
+/** Tickers the universe HMM is fitted on (evenly spaced through the sorted ids). */
+export const POOLED_SAMPLE_MAX = 6;
+
+/**
+ * `pooled: true` (with `datasetIds`, method hmm): fit one universe HMM on a sample of the
+ * tickers' standardised observations, here, before the fan-out; the shards only apply it.
+ */
+async function fitUniverseModel(requests: NormalisedRegimeParams[], ctx: Parameters<JobHandler>[1], env: Parameters<JobHandler>[2]): Promise<PooledHmm> {
+  const p0 = requests[0];
+  const db = await env.db();
+  const bench = p0.benchmarkId ? await loadDataset(db, p0.benchmarkId) : null;
+  const sample = pooledSample(
+    requests.map((r) => r.datasetId),
+    POOLED_SAMPLE_MAX,
+  );
+  const seqs: PooledSequence[] = [];
+  for (const id of sample) {
+    ctx.progress(0.02, `Universe HMM: observations of ${id}`);
+    const { bars } = await loadDataset(db, id);
+    seqs.push({ id, obs: standardisedObservations(bars, p0.features, bench?.bars ?? null) });
+    await checkpoint(ctx);
+  }
+  ctx.progress(0.05, `Universe HMM: fitting ${p0.states} states on ${sample.length} of ${requests.length} tickers`);
+  const t0 = env.monotonic();
+  const model = fitPooledHmm(seqs, p0.features, p0.states);
+  measurePhase('qe:regime:pooled_fit', t0, env.monotonic(), { jobId: env.jobId, rows: model.rows });
+  env.log.info(`universe HMM ${model.id}: ${model.rows} rows of ${sample.join(', ')}, ${model.iterations} iterations`, { jobId: env.jobId });
+  return model;
+}
+
 export const regimeHandler: JobHandler = async (params, ctx, env) => {
   const requests = perDataset(params);
   const single = params.datasetIds === undefined;
   const N = requests.length;
-  const inputs: RegimeTickerInput[] = requests.map((p) => ({ params: p, jobId: env.jobId, verbose: single }));
+  if (params.pooled !== undefined && typeof params.pooled !== 'boolean') throw new SchemaError('params.pooled', 'a boolean', params.pooled);
+  const pooled = params.pooled === true;
+  if (pooled && (single || requests[0].method !== 'hmm')) {
+    throw new SchemaError('params.pooled', 'only with datasetIds and method "hmm"', params.pooled);
+  }
+  const model = pooled ? await fitUniverseModel(requests, ctx, env) : null;
+  const inputs: RegimeTickerInput[] = requests.map((p) =>
+    model ? { params: { ...p, pooledModel: model.id }, jobId: env.jobId, verbose: false, pooled: model } : { params: p, jobId: env.jobId, verbose: single },
+  );
   const entries = await env.parallelMap<RegimeTickerInput, RegimeRunEntry>('regime_ticker', inputs, {
     onShardDone: (done, total) => {
-      if (!single) ctx.progress(done / total, `Ticker ${done}/${total} done`);
+      if (!single) ctx.progress((model ? 0.1 : 0) + ((model ? 0.9 : 1) * done) / total, `Ticker ${done}/${total} done`);
     },
   });
   if (single) return { resultKey: entries[0].key };
@@ -42,7 +101,13 @@ export const regimeHandler: JobHandler = async (params, ctx, env) => {
   await putArtifact(
     await env.db(),
     resultKey,
-    { method: requests[0].method, datasets: entries.map((e) => ({ ...e })), computed: N - reused, reused },
+    {
+      method: requests[0].method,
+      datasets: entries.map((e) => ({ ...e })),
+      computed: N - reused,
+      reused,
+      ...(model ? { pooledModel: pooledModelJson(model) } : {}),
+    },
     new Date(env.now()).toISOString(),
     { jobId: env.jobId, manifestId: env.manifest.id },
   );

@@ -8,7 +8,8 @@ import type { Bars, DatasetMeta, Json } from '../../engine/contracts';
 import { checkpoint } from '../../engine/core/context';
 import { isoDay } from '../../engine/core/time';
 import { ENGINE_VERSION } from '../../engine/core/version';
-import { analyseRegimes, currentRegime, type RegimeAnalysis } from '../../engine/regime/analysis';
+import { analysePooledHmm, analyseRegimes, currentRegime, type RegimeAnalysis } from '../../engine/regime/analysis';
+import type { PooledHmm } from '../../engine/regime/pooled';
 import { uncertaintyMultiplier } from '../../engine/regime/consensus';
 import { R, regimeName } from '../../engine/regime/labels';
 import { getArtifact, putArtifact } from '../../storage/artifacts';
@@ -40,11 +41,13 @@ const PATH_KIND: Record<RegimeAnalysis['method'], RegimeView['pathKind']> = {
   consensus: 'consensus',
 };
 
-function diagnostics(a: RegimeAnalysis): RegimeView['diagnostics'] {
+function diagnostics(a: RegimeAnalysis, pooled?: PooledHmm): RegimeView['diagnostics'] {
   const d: RegimeView['diagnostics'] = { rows: a.rows.length };
   if (a.hmm) {
     const f = a.hmm.fit;
-    Object.assign(d, { hmmLoglik: f.loglik, hmmIterations: f.iterations, hmmConverged: f.converged, hmmStates: f.params.states });
+    // a pooled model's fit ran once for the universe: its iterations and convergence are that fit's
+    const fitted = pooled ? { hmmIterations: pooled.iterations, hmmConverged: pooled.converged } : { hmmIterations: f.iterations, hmmConverged: f.converged };
+    Object.assign(d, { hmmLoglik: f.loglik, ...fitted, hmmStates: f.params.states });
   }
   if (a.jump) {
     const j = a.jump;
@@ -81,6 +84,7 @@ export function regimeView(
   inputs: ResultInput[],
   manifestId: string,
   computedAt: string,
+  pooled?: PooledHmm,
 ): RegimeView {
   const K = a.states;
   const fitted = a.method === 'hmm' || a.method === 'jump';
@@ -109,7 +113,11 @@ export function regimeView(
     : null;
   const warnings: string[] = [];
   if (meta.timeframe !== '1d') warnings.push(`Regime features assume daily bars; ${meta.id} has ${meta.timeframe} bars.`);
-  if (a.hmm && !a.hmm.fit.converged) warnings.push(`The HMM did not converge in ${a.hmm.fit.iterations} iterations.`);
+  if (pooled) {
+    warnings.push(
+      `Universe HMM ${pooled.id}: parameters fitted once on the per-ticker standardised observations of ${pooled.sample.length} tickers (${pooled.sample.join(', ')}; ${pooled.iterations} iterations${pooled.converged ? '' : ', not converged'}); ${meta.ticker}'s probabilities use them without a fit of its own.`,
+    );
+  } else if (a.hmm && !a.hmm.fit.converged) warnings.push(`The HMM did not converge in ${a.hmm.fit.iterations} iterations.`);
   if (a.jump && !a.jump.converged) warnings.push(`The jump model did not converge in ${a.jump.iterations} iterations.`);
   warnings.push(
     'Parameters are fitted on the whole sample: filtered probabilities are causal given them, but for backtests use walk-forward (expanding-window) regimes.',
@@ -150,7 +158,7 @@ export function regimeView(
           sizeMultiplier: uncertaintyMultiplier(cur.uncertainty),
         }
       : null,
-    diagnostics: { ...diagnostics(a), penaltyParam: p.penalty },
+    diagnostics: { ...diagnostics(a, pooled), penaltyParam: p.penalty },
     components,
     inputs,
     warnings,
@@ -165,6 +173,8 @@ export interface RegimeTickerInput {
   jobId: string;
   /** report stages through the job's context (a single-dataset job run on its own worker) */
   verbose: boolean;
+  /** a universe HMM to apply instead of fitting this ticker alone (params.pooledModel is its id) */
+  pooled?: PooledHmm;
 }
 
 export interface RegimeRunEntry {
@@ -174,7 +184,7 @@ export interface RegimeRunEntry {
 }
 
 export const regimeTickerShard: ShardFn = async (raw, ctx, env) => {
-  const { params: p, jobId, verbose } = raw as RegimeTickerInput;
+  const { params: p, jobId, verbose, pooled } = raw as RegimeTickerInput;
   const progress = (f: number, stage: string) => {
     if (verbose) ctx.progress(f, stage);
   };
@@ -211,20 +221,22 @@ export const regimeTickerShard: ShardFn = async (raw, ctx, env) => {
   await checkpoint(ctx);
   progress(0.2, `Fitting ${p.method} on ${meta.ticker} (${loaded.bars.ts.length} bars)`);
   const t0 = env.monotonic();
-  const a = analyseRegimes(loaded.bars, {
-    method: p.method,
-    features: p.features.length > 0 ? p.features : undefined,
-    states: p.states,
-    penalty: p.penalty ?? undefined,
-    benchmark: bench?.bars ?? null,
-  });
+  const a = pooled
+    ? analysePooledHmm(loaded.bars, pooled, bench?.bars ?? null)
+    : analyseRegimes(loaded.bars, {
+        method: p.method,
+        features: p.features.length > 0 ? p.features : undefined,
+        states: p.states,
+        penalty: p.penalty ?? undefined,
+        benchmark: bench?.bars ?? null,
+      });
   const t1 = env.monotonic();
   const elapsed = t1 - t0;
   measurePhase('qe:regime:compute', t0, t1, { jobId, datasetId: meta.id, method: p.method });
   await checkpoint(ctx);
   progress(0.9, 'Storing result');
   const inputs = [resultInput(meta, 'dataset'), ...(bench ? [resultInput(bench.meta, 'benchmark')] : [])];
-  const view = regimeView(a, loaded.bars, p, meta, inputs, manifest.id, new Date(env.now()).toISOString());
+  const view = regimeView(a, loaded.bars, p, meta, inputs, manifest.id, new Date(env.now()).toISOString(), pooled);
   await putArtifact(db, key, view as unknown as Json, view.computedAt, { jobId, manifestId: manifest.id });
   await putArtifact(db, regimeLatestKey(meta.id, p.method), { key }, view.computedAt, {
     jobId,

@@ -3,7 +3,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobEvent, JobManifest, Json } from '../../../src/engine/contracts';
 import { computeFeatureSet } from '../../../src/engine/features/pipeline';
-import { analyseRegimes } from '../../../src/engine/regime/analysis';
+import { analysePooledHmm, analyseRegimes } from '../../../src/engine/regime/analysis';
+import { fitPooledHmm, standardisedObservations } from '../../../src/engine/regime/pooled';
 import { getArtifact, listArtifacts } from '../../../src/storage/artifacts';
 import { putDataset, putDatasets } from '../../../src/storage/datasets';
 import { openQeDb, type QeDb } from '../../../src/storage/db';
@@ -170,6 +171,45 @@ describe('regime_detect job', () => {
   it('rejects an unknown method naming the field', async () => {
     const { run } = await setup();
     await expect(run('regime_detect', { datasetId: 'SPY|1d', method: 'magic' })).rejects.toThrow(/params.method/);
+  });
+
+  it('pooled: one universe HMM applied to every ticker, stored with its id, reused for the same universe', async () => {
+    const { db, run } = await setup();
+    const params = { datasetIds: ['AAPL|1d', 'JPM|1d', 'SPY|1d'], method: 'hmm', pooled: true };
+    const { res } = await run('regime_detect', params);
+    const summary = (await getArtifact(db, res.resultKey!))!.value as {
+      computed: number;
+      datasets: Array<{ datasetId: string; key: string }>;
+      pooledModel: { id: string; sample: string[]; means: number[]; transmat: number[] };
+    };
+    expect(summary.computed).toBe(3);
+    expect(summary.pooledModel.sample).toEqual(['AAPL|1d', 'JPM|1d', 'SPY|1d']);
+    // the engine, called directly, gives the same model and the same per-ticker view
+    const seqs = [
+      { id: 'AAPL|1d', obs: standardisedObservations(AAPL, ['logret_1', 'vol_20']) },
+      { id: 'JPM|1d', obs: standardisedObservations(JPM, ['logret_1', 'vol_20']) },
+      { id: 'SPY|1d', obs: standardisedObservations(SPY, ['logret_1', 'vol_20']) },
+    ];
+    const model = fitPooledHmm(seqs, ['logret_1', 'vol_20'], 4);
+    expect(summary.pooledModel.id).toBe(model.id);
+    expect(summary.pooledModel.means).toEqual(Array.from(model.params.means));
+    const jpm = readRegimeView((await getArtifact(db, summary.datasets[1].key))!.value, 'jpm');
+    const ref = analysePooledHmm(JPM, model);
+    expect(jpm.filtered).toEqual(ref.filtered);
+    expect(jpm.transmat).toEqual(model.params.transmat); // shared, not refitted
+    expect(jpm.warnings.join(' ')).toMatch(/Universe HMM pooled-hmm-[0-9a-f]{16}/);
+    // a per-ticker request is a different result (its own fit), not the pooled one
+    const own = await run('regime_detect', { datasetId: 'JPM|1d', method: 'hmm' });
+    expect(own.res.resultKey).not.toBe(summary.datasets[1].key);
+    const again = await run('regime_detect', params);
+    expect(((await getArtifact(db, again.res.resultKey!))!.value as { reused: number }).reused).toBe(3);
+  });
+
+  it('pooled: refused for a single dataset or another method, naming the field', async () => {
+    const { run } = await setup();
+    await expect(run('regime_detect', { datasetId: 'SPY|1d', method: 'hmm', pooled: true })).rejects.toThrow(/params.pooled/);
+    await expect(run('regime_detect', { datasetIds: ['SPY|1d', 'JPM|1d'], method: 'jump', pooled: true })).rejects.toThrow(/params.pooled/);
+    await expect(run('regime_detect', { datasetIds: ['SPY|1d', 'JPM|1d'], method: 'hmm', pooled: 'yes' })).rejects.toThrow(/params.pooled/);
   });
 });
 
