@@ -13,4 +13,4 @@ export { crossSectionalZscore, heuristicPredictions, heuristicTicker, latestPred
 export { subsetPanel, walkForwardPredictions } from './walk-forward-predictions';
 export { candidateConfig, evaluateCandidate, evaluateCandidateSync, evaluateSequential, groupByValidation, pairValidation, pairValidationKey, withGlobalPbo } from './evaluate';
 export { decide, runCycle } from './cycle';
-export { DEFAULT_PAPER_CONFIG, initialPaperState, paperCycle, paperEquityCurve } from './paper';
+export { DEFAULT_PAPER_CONFIG, healthSizeMultiplier, initialPaperState, paperCycle, paperEquityCurve } from './paper';

@@ -11,7 +11,8 @@
  * 4. entries for active strategies in registry order: prediction dated at or before the
  *    as-of date with predicted > entry and confidence > conf threshold, best predicted first,
  *    one position per ticker, at most `max_positions`, the spec regime trade policy; size = position_size_pct × regime risk
- *    multiplier × confidence × drawdown size multiplier (≥ 0.25 × base to enter), the
+ *    multiplier × confidence × drawdown size multiplier × health gate (the latest system health
+ *    score if younger than 24 h, spec knots) (≥ 0.25 × base to enter), the
  *    portfolio risk check must pass; buys fill at the close plus cost, limited by
  *    participation and cash.
  * Signals are the predictions at the as-of close, so an entry is never dated before its signal.
@@ -38,7 +39,31 @@ import type {
   PaperTrade,
 } from './types';
 
-export const DEFAULT_PAPER_CONFIG: PaperConfig = { initial_capital: 1e6, max_positions: 30, liquidation_cost_bps: 20 };
+export const DEFAULT_PAPER_CONFIG: PaperConfig = { initial_capital: 1e6, max_positions: 30, liquidation_cost_bps: 20, health_score: null };
+
+/** Spec §5.6 health gate knots: score/100 → size multiplier, linear in between. */
+const HEALTH_KNOTS: readonly (readonly [number, number])[] = [
+  [0, 0.05],
+  [0.2, 0.2],
+  [0.4, 0.5],
+  [0.6, 0.8],
+  [0.8, 0.95],
+  [1, 1],
+];
+
+/** Size multiplier for a health score 0–100 (null: no recent score, no scaling). */
+export function healthSizeMultiplier(score: number | null): number {
+  if (score === null || !Number.isFinite(score)) return 1;
+  const x = Math.min(1, Math.max(0, score / 100));
+  for (let k = 1; k < HEALTH_KNOTS.length; k++) {
+    const [x1, y1] = HEALTH_KNOTS[k];
+    if (x <= x1) {
+      const [x0, y0] = HEALTH_KNOTS[k - 1];
+      return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+    }
+  }
+  return 1;
+}
 
 /** Spec regime risk multipliers {0: 1.00, 1: 0.85, 2: 0.95, 3: 0.60}. */
 const REGIME_RISK: Record<number, number> = { 0: 1.0, 1: 0.85, 2: 0.95, 3: 0.6 };
@@ -172,6 +197,7 @@ export function paperCycle(state: PaperState, input: PaperCycleInput): { state: 
   const exits: PaperExit[] = [];
   const stats = computeBarStats(m, DEFAULT_COSTS.advWindow, true);
   const q = newFillQuote();
+  const healthMult = healthSizeMultiplier(cfg.health_score);
 
   // 1. mark to market
   let positions: PaperPosition[] = state.positions.map((p) => {
@@ -294,9 +320,9 @@ export function paperCycle(state: PaperState, input: PaperCycleInput): { state: 
           continue;
         }
         const base = s.params.position_size_pct;
-        const size = base * (REGIME_RISK[v.regime] ?? 1) * Math.min(1, Math.max(0, v.confidence)) * dd.sizeMultiplier;
+        const size = base * (REGIME_RISK[v.regime] ?? 1) * Math.min(1, Math.max(0, v.confidence)) * dd.sizeMultiplier * healthMult;
         if (!(size >= 0.25 * base)) {
-          skipped.push(`${ticker}: size ${size.toFixed(4)} below 0.25 × base`);
+          skipped.push(`${ticker}: size ${size.toFixed(4)} below 0.25 × base${healthMult < 1 ? ` (health gate × ${healthMult.toFixed(2)})` : ''}`);
           continue;
         }
         const current = new Map<number, number>();
@@ -368,6 +394,7 @@ export function paperCycle(state: PaperState, input: PaperCycleInput): { state: 
       open_positions: positions.length,
       active_strategies: input.active.length,
       drawdown_state: dd.state,
+      health_multiplier: healthMult,
       risk_metrics: riskMetrics(finalCurve, dd.drawdown),
     },
   };

@@ -237,6 +237,11 @@ export interface PaperConfig {
   max_positions: number;
   /** flat cost of a forced liquidation, bps of gross */
   liquidation_cost_bps: number;
+  /**
+   * Latest system health score (0–100) if younger than 24 h, else null: entries are scaled by
+   * the spec's health gate (1 when null).
+   */
+  health_score: number | null;
 }
 
 export interface PaperPosition {
@@ -365,6 +370,8 @@ export interface PaperCycleResult {
   open_positions: number;
   active_strategies: number;
   drawdown_state: string;
+  /** the health gate's size multiplier this cycle (1 without a recent health score) */
+  health_multiplier: number;
   /** from the derived daily equity curve (≥ 20 points) */
   risk_metrics: { sharpe: number | null; max_drawdown: number; volatility: number | null; win_rate: number | null } | null;
 }

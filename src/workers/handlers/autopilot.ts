@@ -15,6 +15,7 @@ import {
   pairValidationKey,
   heuristicPredictions,
   latestPredictions,
+  healthSizeMultiplier,
   paperCycle,
   paperEquityCurve,
   runCycle,
@@ -49,6 +50,8 @@ import { DatasetNotFoundError, getDatasetMeta } from '../../storage/catalog';
 import { loadDataset } from '../../storage/datasets';
 import type { QeDb } from '../../storage/db';
 import { getChampion, getModelVersion } from '../../storage/model-registry';
+import { getRegistryDoc } from '../../storage/registry';
+import { HEALTH_HISTORY_DOC } from '../health/view';
 import type { ResultInput } from '../api';
 import type {
   AutopilotCycleParams,
@@ -218,6 +221,19 @@ export function paperAccountView(
   };
 }
 
+const HEALTH_MAX_AGE_MS = 24 * 3_600_000;
+
+/** The newest System Health overall score if it is younger than 24 h (the paper trader's health gate), else null. */
+async function recentHealthScore(db: QeDb, nowMs: number): Promise<number | null> {
+  const doc = await getRegistryDoc(db, HEALTH_HISTORY_DOC);
+  const points = (doc?.value as { points?: { timestamp?: unknown; overall_score?: unknown }[] } | undefined)?.points;
+  if (!Array.isArray(points) || points.length === 0) return null;
+  const last = points[points.length - 1];
+  const at = typeof last.timestamp === 'string' ? Date.parse(last.timestamp) : Number.NaN;
+  if (!(nowMs - at < HEALTH_MAX_AGE_MS) || typeof last.overall_score !== 'number') return null;
+  return last.overall_score;
+}
+
 function cycleProgress(ctx: JobContext): JobContext {
   // The engine reports its own stages; they are mapped into the share between loading (0–0.1) and storing (0.97–1).
   return { signal: ctx.signal, yield: () => ctx.yield(), progress: (f, s) => ctx.progress(0.1 + 0.87 * Math.min(1, Math.max(0, f)), s) };
@@ -287,6 +303,7 @@ export const autopilotCycleHandler: JobHandler = async (params, ctx, env) => {
       ...(p.max_candidates === null ? {} : { base: { max_candidates: p.max_candidates } }),
       evaluate: parallelEvaluate(env, seen),
       clock: () => env.monotonic(),
+      paper: { health_score: await recentHealthScore(db, env.now()) },
     },
   );
   let lap = tCycle;
@@ -390,6 +407,8 @@ export const paperCycleHandler: JobHandler = async (_params, ctx, env) => {
   }
   await checkpoint(ctx);
   const { registry } = await getStrategyRegistry(db);
+  const healthScore = await recentHealthScore(db, env.now());
+  if (healthScore !== null && healthScore < 100) warnings.push(`Entry sizes scaled by the health gate: system health ${healthScore.toFixed(0)}/100 → × ${healthSizeMultiplier(healthScore).toFixed(2)}.`);
   ctx.progress(0.8, `Paper cycle with ${registry.active.length} active strategies`);
   const computedAt = new Date(env.now()).toISOString();
   let result: PaperCycleResult | null = null;
@@ -397,7 +416,7 @@ export const paperCycleHandler: JobHandler = async (_params, ctx, env) => {
   await commitPaper(
     db,
     (current) => {
-      const out = paperCycle(current, { active: registry.active, latest, prices, config: { initial_capital: current.initial_capital } });
+      const out = paperCycle(current, { active: registry.active, latest, prices, config: { initial_capital: current.initial_capital, health_score: healthScore } });
       result = out.result;
       const view = paperAccountView(out.state, prices, out.result, { jobId: env.jobId, inputs, warnings, manifestId: env.manifest.id, computedAt });
       return { state: out.state, view: view as unknown as Json };

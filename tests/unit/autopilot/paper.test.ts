@@ -4,6 +4,7 @@ import {
   type ActiveStrategy,
   type LatestPredictions,
   type PaperState,
+  healthSizeMultiplier,
   initialPaperState,
   paperCycle,
   paperEquityCurve,
@@ -150,6 +151,35 @@ describe('paper trader', () => {
       expect(p.entry_cash).toBeCloseTo(0.05 * 0.9 * 1e6, 0); // size × confidence × equity
     }
     expect(r.result.equity).toBeLessThan(1e6); // costs paid
+  });
+
+  it('health gate: entries scale by the spec knots of the latest health score; a score near 0 blocks them', () => {
+    expect(healthSizeMultiplier(null)).toBe(1);
+    expect(healthSizeMultiplier(0)).toBe(0.05);
+    expect(healthSizeMultiplier(30)).toBeCloseTo(0.35, 12); // between 0.2→0.20 and 0.4→0.50
+    expect(healthSizeMultiplier(70)).toBeCloseTo(0.875, 12);
+    expect(healthSizeMultiplier(100)).toBe(1);
+    expect(healthSizeMultiplier(150)).toBe(1);
+    const m = market(3, 60, 4, 0.01);
+    const asOf = isoFromDay(m.days[40]);
+    const latest: LatestPredictions = {
+      tickers: ['T0', 'T1', 'T2', 'T3'],
+      dates: [asOf, asOf, asOf, asOf],
+      predicted: Float64Array.from([0.01, 0.02, 0.03, 0.04]),
+      confidence: Float64Array.from([0.9, 0.9, 0.9, 0.9]),
+      regime: Int32Array.from([0, 0, 0, 0]),
+    };
+    const run = (health_score: number | null) =>
+      paperCycle(initialPaperState(), { active: [strategy('s', 0.005, 0.6, 0.05, 10)], latest, prices: m, as_of: asOf, config: { health_score } });
+    const full = run(null);
+    const scaled = run(70);
+    expect(full.result.health_multiplier).toBe(1);
+    expect(scaled.result.health_multiplier).toBeCloseTo(0.875, 12);
+    expect(scaled.result.entries.map((e) => e.ticker)).toEqual(full.result.entries.map((e) => e.ticker));
+    for (const p of scaled.state.positions) expect(p.entry_cash).toBeCloseTo(0.05 * 0.9 * 0.875 * 1e6, 0);
+    const blocked = run(5);
+    expect(blocked.result.entries).toHaveLength(0);
+    expect(blocked.result.skipped.every((x) => x.includes('health gate'))).toBe(true);
   });
 
   it('exits on signal decay and on time, with realized P&L = proceeds − cash paid', () => {
