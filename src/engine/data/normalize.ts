@@ -1,5 +1,6 @@
 /**
- * CSV file → per-ticker frames R, S and C (contract A.1/A.2), in one pass over the text.
+ * CSV file → per-ticker frames R, S and C (contract A.1/A.2), in one pass over the input (UTF-8
+ * bytes, read without decoding them; or text).
  *
  * While tokenizing, each record is parsed straight into its ticker's typed columns (file row,
  * written wall-clock time and offset, open, high, low, close, volume; adjusted-close rescaling
@@ -15,12 +16,12 @@
 import { checkpoint, type JobContext, NULL_CONTEXT } from '../core/context';
 import { type Bars, TIMEFRAMES, type Timeframe } from '../contracts/datasets';
 import { DAY_MS, MINUTE_MS, newYorkSessionDay, newYorkWallToUtc } from './calendar';
-import { CsvByteReader, type CsvRecord, type CsvSink, CsvTokenizer } from './csv';
+import { type CsvByteRecord, type CsvByteSink, CsvByteTokenizer, type CsvRecord, type CsvSink, CsvTokenizer } from './csv';
 import { ImportError } from './errors';
 import { type ColumnMap, FIELD_ALIASES, mapHeader } from './header';
-import { parseNumberRange } from './numbers';
+import { parseNumberBytes, parseNumberRange } from './numbers';
 import { detectTimeframe } from './timeframe';
-import { newTimestampParts, parseTimestampRange } from './timestamps';
+import { newTimestampParts, parseTimestampBytes, parseTimestampRange } from './timestamps';
 
 export type FileKind = 'daily' | 'intraday';
 
@@ -29,7 +30,7 @@ export interface ImportOptions {
   file: string;
   /** overrides the detected bar timeframe */
   timeframe?: Timeframe;
-  /** size of the input in bytes, if known: `importCsvChunks` then reports progress */
+  /** size of the input in bytes, if known: `importCsvChunks` then reports progress, and columns are sized for it up front */
   totalBytes?: number;
 }
 
@@ -83,6 +84,11 @@ export interface ImportResult {
 }
 
 const NO_OFFSET = 1 << 30;
+const MIN_CAP = 4096;
+/** Presized rows are capped: in a file of many tickers only the first gets them. */
+const MAX_PRESIZE = 1 << 18;
+/** Bytes per row assumed when presizing from the file size (a daily OHLCV line is ~50; shorter rows grow the columns once or twice). */
+const PRESIZE_BYTES_PER_ROW = 40;
 const TICKER_RE = /^[A-Z0-9._^=:&/-]{1,20}$/;
 const ALNUM_RE = /[A-Z0-9]/;
 
@@ -120,12 +126,16 @@ class TickerColumns {
   volume = new Float64Array(0);
   badRows: number[] = [];
 
-  constructor(readonly ticker: string) {}
+  /** `firstCap`: rows to allocate at the first add (the file's expected rows, for its first ticker) */
+  constructor(
+    readonly ticker: string,
+    private readonly firstCap = MIN_CAP,
+  ) {}
 
   /** Index of a new row (grows all columns together). */
   add(): number {
     if (this.n === this.cap) {
-      const cap = Math.max(4096, Math.ceil(this.cap * 1.5));
+      const cap = this.cap === 0 ? this.firstCap : Math.ceil(this.cap * 1.5);
       this.fileRow = growI32(this.fileRow, cap);
       this.offset = growI32(this.offset, cap);
       this.ts = growF64(this.ts, cap);
@@ -163,7 +173,7 @@ function growI32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
 }
 
 /** Receives tokenized records and appends each to its ticker's columns. */
-class ColumnSink implements CsvSink {
+class ColumnSink implements CsvSink, CsvByteSink {
   map: ColumnMap | null = null;
   headerNames: string[] = [];
   /** data rows seen */
@@ -174,13 +184,25 @@ class ColumnSink implements CsvSink {
   private readonly tickerIndex = new Map<string, TickerColumns>();
   private lastRaw = '';
   private lastRawLen = -1;
+  /** bytes of the previous row's ticker field (byte input), null when it had escaped quotes */
+  private lastRawBytes: Uint8Array | null = null;
   private last: TickerColumns | null = null;
   private readonly tsParts = newTimestampParts();
 
   constructor(
     private readonly file: string,
     private readonly fileTicker: string | null,
-  ) {}
+    /** input size in bytes, when known: the first ticker's columns are sized for it, not grown */
+    totalBytes = 0,
+  ) {
+    this.firstCap = Math.min(MAX_PRESIZE, Math.max(MIN_CAP, Math.ceil(totalBytes / PRESIZE_BYTES_PER_ROW)));
+  }
+
+  private readonly firstCap: number;
+
+  private newColumns(t: string): TickerColumns {
+    return new TickerColumns(t, this.tickers.length === 0 ? this.firstCap : MIN_CAP);
+  }
 
   header(names: string[]): void {
     this.headerNames = names;
@@ -194,13 +216,13 @@ class ColumnSink implements CsvSink {
           `no ticker or symbol column, and the file name gives no valid ticker ("${t}"); name the file like AAPL.csv or add a ticker column`,
         );
       }
-      this.last = new TickerColumns(t);
+      this.last = this.newColumns(t);
       this.tickers.push(this.last);
       this.tickerIndex.set(t, this.last);
     }
   }
 
-  private lookupTicker(raw: string, rec: CsvRecord, col: number): TickerColumns {
+  private lookupTicker(raw: string, rec: { row: number; line: number }, col: number): TickerColumns {
     const t = raw.trim().toUpperCase();
     const known = this.tickerIndex.get(t);
     if (known !== undefined) return known;
@@ -215,7 +237,7 @@ class ColumnSink implements CsvSink {
         { row: rec.row, line: rec.line, field: this.headerNames[col] },
       );
     }
-    const cols = new TickerColumns(t);
+    const cols = this.newColumns(t);
     this.tickers.push(cols);
     this.tickerIndex.set(t, cols);
     return cols;
@@ -248,19 +270,100 @@ class ColumnSink implements CsvSink {
       this.badTimestamps++;
       return;
     }
+    this.put(
+      cols,
+      fileRow,
+      map.open >= 0 ? parseNumberRange(text, st[map.open], en[map.open]) : Number.NaN,
+      map.high >= 0 ? parseNumberRange(text, st[map.high], en[map.high]) : Number.NaN,
+      map.low >= 0 ? parseNumberRange(text, st[map.low], en[map.low]) : Number.NaN,
+      parseNumberRange(text, st[map.close], en[map.close]),
+      map.adjClose >= 0 ? parseNumberRange(text, st[map.adjClose], en[map.adjClose]) : Number.NaN,
+      map.volume >= 0 ? parseNumberRange(text, st[map.volume], en[map.volume]) : Number.NaN,
+    );
+  }
+
+  /**
+   * `row` for a record of UTF-8 bytes: the same parsing, straight from the bytes. Numbers come
+   * from the values the tokenizer read during its scan (a full parse only for fields that are
+   * not plain decimals); written out rather than in helpers, as this runs once per row and
+   * before the JIT has optimised (and inlined) anything, every call counts.
+   */
+  byteRow(rec: CsvByteRecord): void {
+    const map = this.map!;
+    const fileRow = this.rows++;
+    const b = rec.bytes;
+    const st = rec.start;
+    const en = rec.end;
+
+    const tc = map.ticker;
+    if (tc >= 0) {
+      // same ticker bytes as the previous row (the usual case): no decoding, no lookup
+      const s = st[tc];
+      const prev = this.lastRawBytes;
+      let same = false;
+      if (prev !== null && rec.escaped[tc] === 0 && en[tc] - s === prev.length) {
+        same = true;
+        for (let k = 0; k < prev.length; k++) {
+          if (b[s + k] !== prev[k]) {
+            same = false;
+            break;
+          }
+        }
+      }
+      if (!same) {
+        this.last = this.lookupTicker(rec.field(tc), rec, tc);
+        this.lastRawBytes = rec.escaped[tc] === 0 ? b.slice(s, en[tc]) : null;
+      }
+    }
+    const cols = this.last!;
+
+    const p = this.tsParts;
+    if (!parseTimestampBytes(b, st[map.timestamp], en[map.timestamp], p)) {
+      cols.badRows.push(fileRow);
+      this.badTimestamps++;
+      return;
+    }
+    const num = rec.num;
+    let o = Number.NaN;
+    let h = Number.NaN;
+    let l = Number.NaN;
+    let a = Number.NaN;
+    let v = Number.NaN;
+    if (map.open >= 0) {
+      o = num[map.open];
+      if (Number.isNaN(o)) o = parseNumberBytes(b, st[map.open], en[map.open]);
+    }
+    if (map.high >= 0) {
+      h = num[map.high];
+      if (Number.isNaN(h)) h = parseNumberBytes(b, st[map.high], en[map.high]);
+    }
+    if (map.low >= 0) {
+      l = num[map.low];
+      if (Number.isNaN(l)) l = parseNumberBytes(b, st[map.low], en[map.low]);
+    }
+    let c = num[map.close];
+    if (Number.isNaN(c)) c = parseNumberBytes(b, st[map.close], en[map.close]);
+    if (map.adjClose >= 0) {
+      a = num[map.adjClose];
+      if (Number.isNaN(a)) a = parseNumberBytes(b, st[map.adjClose], en[map.adjClose]);
+    }
+    if (map.volume >= 0) {
+      v = num[map.volume];
+      if (Number.isNaN(v)) v = parseNumberBytes(b, st[map.volume], en[map.volume]);
+    }
+    this.put(cols, fileRow, o, h, l, c, a, v);
+  }
+
+  /** Appends one row with a parsed timestamp (in `tsParts`); `a` is adj close (used when the file has that column). */
+  private put(cols: TickerColumns, fileRow: number, o: number, h: number, l: number, c: number, a: number, v: number): void {
+    const p = this.tsParts;
     if (p.timeOfDayMs !== 0) this.anyTimeOfDay = true;
     const i = cols.add();
     cols.fileRow[i] = fileRow;
     cols.ts[i] = p.wallMs;
     cols.offset[i] = p.hasOffset ? p.offsetMinutes : NO_OFFSET;
-
-    const c = parseNumberRange(text, st[map.close], en[map.close]);
-    let o = map.open >= 0 ? parseNumberRange(text, st[map.open], en[map.open]) : Number.NaN;
-    let h = map.high >= 0 ? parseNumberRange(text, st[map.high], en[map.high]) : Number.NaN;
-    let l = map.low >= 0 ? parseNumberRange(text, st[map.low], en[map.low]) : Number.NaN;
     let cc = c;
-    if (map.adjClose >= 0) {
-      const a = parseNumberRange(text, st[map.adjClose], en[map.adjClose]);
+    if (this.map!.adjClose >= 0) {
       // f = adj/close; a zero denominator or a non-finite factor makes all four prices missing
       let f = c === 0 ? Number.NaN : a / c;
       if (!Number.isFinite(f)) f = Number.NaN;
@@ -273,7 +376,7 @@ class ColumnSink implements CsvSink {
     cols.high[i] = h;
     cols.low[i] = l;
     cols.close[i] = cc;
-    cols.volume[i] = map.volume >= 0 ? parseNumberRange(text, st[map.volume], en[map.volume]) : Number.NaN;
+    cols.volume[i] = v;
   }
 }
 
@@ -288,34 +391,51 @@ function finiteOrNaN(x: number): number {
  */
 export class CsvImporter {
   private readonly sink: ColumnSink;
-  private readonly tokenizer: CsvTokenizer;
-  private bytes: CsvByteReader | null = null;
+  private text: CsvTokenizer | null = null;
+  private bytes: CsvByteTokenizer | null = null;
   readonly file: string;
 
   constructor(private readonly opts: ImportOptions) {
     this.file = baseName(opts.file);
     const ft = tickerFromFileName(this.file);
-    this.sink = new ColumnSink(this.file, ft);
-    this.tokenizer = new CsvTokenizer(this.sink, this.file);
+    this.sink = new ColumnSink(this.file, ft, opts.totalBytes);
   }
 
   pushText(chunk: string): void {
-    this.tokenizer.push(chunk);
+    if (this.bytes) throw new Error('CsvImporter: pushText after pushBytes (one input is either text or bytes)');
+    if (!this.text) this.text = new CsvTokenizer(this.sink, this.file);
+    this.text.push(chunk);
   }
 
+  /** UTF-8 bytes, tokenized and parsed without decoding them to text. */
   pushBytes(chunk: Uint8Array): void {
-    if (!this.bytes) this.bytes = new CsvByteReader(this.tokenizer);
+    if (this.text) throw new Error('CsvImporter: pushBytes after pushText (one input is either text or bytes)');
+    if (!this.bytes) this.bytes = new CsvByteTokenizer(this.sink, this.file);
     this.bytes.push(chunk);
   }
 
   finish(): ImportResult {
     if (this.bytes) this.bytes.end();
-    else this.tokenizer.end();
+    else (this.text ?? new CsvTokenizer(this.sink, this.file)).end();
     return buildFrames(this.sink, this.file, this.opts.timeframe);
   }
 }
 
+const SURROGATE_RE = /[\uD800-\uDFFF]/;
+const UTF8 = new TextEncoder();
+
+/**
+ * A whole text. Encoded to UTF-8 and read by the byte path (faster) when that gives the same
+ * result by construction: no surrogates (so encoding and decoding round-trip exactly) and not
+ * two leading BOMs (text drops one, a byte stream two).
+ */
 export function importCsvText(text: string, opts: ImportOptions): ImportResult {
+  if (!SURROGATE_RE.test(text) && !text.startsWith('\ufeff\ufeff')) {
+    const bytes = UTF8.encode(text);
+    const imp = new CsvImporter({ ...opts, totalBytes: opts.totalBytes ?? bytes.length });
+    imp.pushBytes(bytes);
+    return imp.finish();
+  }
   const imp = new CsvImporter(opts);
   imp.pushText(text);
   return imp.finish();
@@ -387,9 +507,11 @@ function buildFrames(sink: ColumnSink, file: string, override: Timeframe | undef
   };
 }
 
-function isIdentity(idx: Int32Array): boolean {
-  for (let i = 0; i < idx.length; i++) if (idx[i] !== i) return false;
-  return true;
+/** 0, 1, …, m−1 */
+function identity(m: number): Int32Array {
+  const id = new Int32Array(m);
+  for (let i = 0; i < m; i++) id[i] = i;
+  return id;
 }
 
 /** src[idx[i]] for every i; a plain copy when idx is 0, 1, …, len−1 (`identity`). */
@@ -412,32 +534,46 @@ function buildTicker(cols: TickerColumns, kind: FileKind): TickerFrames {
     close: cols.close.subarray(0, m),
     volume: cols.volume.subarray(0, m),
   };
-  const s = sortDedupeKeepLast(r.ts);
-
-  const { open: o, high: h, low: l, close: c, volume: v } = r;
-  let nc = 0;
-  const keep = new Int32Array(s.length);
-  for (let j = 0; j < s.length; j++) {
-    const k = s[j];
+  const { ts, open: o, high: h, low: l, close: c, volume: v } = r;
+  // One pass decides the usual case: R already strictly ascending (S = R) and clean (C = R).
+  let sorted = true;
+  let clean = true;
+  for (let i = 0; i < m; i++) {
+    if (i > 0 && !(ts[i] > ts[i - 1])) {
+      sorted = false;
+      break;
+    }
     // NaN fails every comparison, so `x > 0` also rejects missing values
-    if (o[k] > 0 && h[k] > 0 && l[k] > 0 && c[k] > 0 && v[k] >= 0) keep[nc++] = k;
+    if (clean && !(o[i] > 0 && h[i] > 0 && l[i] > 0 && c[i] > 0 && v[i] >= 0)) clean = false;
   }
-  const cIdx = keep.slice(0, nc);
-  // C is R itself when R is sorted, unique and clean (the usual case): copy, don't gather
-  const same = nc === m && isIdentity(cIdx);
+  const s = sorted ? identity(m) : sortDedupeKeepLast(ts);
+  const same = sorted && clean;
+  let cIdx: Int32Array;
+  if (same) {
+    cIdx = s.slice();
+  } else {
+    let nc = 0;
+    const keep = new Int32Array(s.length);
+    for (let j = 0; j < s.length; j++) {
+      const k = s[j];
+      if (o[k] > 0 && h[k] > 0 && l[k] > 0 && c[k] > 0 && v[k] >= 0) keep[nc++] = k;
+    }
+    cIdx = nc === keep.length ? keep : keep.slice(0, nc);
+  }
+  // C is R itself when R is sorted, unique and clean: copy, don't gather
   const bars: Bars = {
-    ts: gather(r.ts, cIdx, same),
+    ts: gather(ts, cIdx, same),
     open: gather(o, cIdx, same),
     high: gather(h, cIdx, same),
     low: gather(l, cIdx, same),
     close: gather(c, cIdx, same),
     volume: gather(v, cIdx, same),
   };
+  const nc = cIdx.length;
   const sessionDays = new Int32Array(nc);
-  for (let j = 0; j < nc; j++) {
-    const t = bars.ts[j];
-    sessionDays[j] = kind === 'daily' ? Math.floor(t / DAY_MS) : newYorkSessionDay(t);
-  }
+  const bt = bars.ts;
+  if (kind === 'daily') for (let j = 0; j < nc; j++) sessionDays[j] = Math.floor(bt[j] / DAY_MS);
+  else for (let j = 0; j < nc; j++) sessionDays[j] = newYorkSessionDay(bt[j]);
   return {
     ticker: cols.ticker,
     r,
@@ -462,11 +598,7 @@ export function sortDedupeKeepLast(ts: Float64Array): Int32Array {
       break;
     }
   }
-  if (sorted) {
-    const id = new Int32Array(m);
-    for (let i = 0; i < m; i++) id[i] = i;
-    return id;
-  }
+  if (sorted) return identity(m);
   const order = new Int32Array(m);
   for (let i = 0; i < m; i++) order[i] = i;
   order.sort((a, b) => ts[a] - ts[b] || a - b);

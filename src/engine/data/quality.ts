@@ -189,35 +189,54 @@ class RowList {
   }
 }
 
-/** Checks on R in file order. */
+/**
+ * Checks on R in file order, in one pass: steps back in time and missing values (rows are
+ * listed per column, so a missing value costs a push and a present one a comparison).
+ */
 function fileOrderChecks(f: TickerFrames) {
   const { r, s } = f;
   const n = r.ts.length;
-  const ts = r.ts;
+  const { ts, open: o, high: h, low: l, close: c, volume: v, fileRow } = r;
   const duplicates = new RowList();
   if (n > s.length) {
     const seen = new Set<number>();
     for (let i = 0; i < n; i++) {
-      if (seen.has(ts[i])) duplicates.push(r.fileRow[i]);
+      if (seen.has(ts[i])) duplicates.push(fileRow[i]);
       else seen.add(ts[i]);
     }
   }
   const back = new RowList();
-  for (let i = 1; i < n; i++) if (ts[i] < ts[i - 1]) back.push(r.fileRow[i]);
-  const missing = {} as Record<PriceVolumeColumn, number>;
-  const missingRows = {} as Record<PriceVolumeColumn, Int32Array>;
-  for (const col of PRICE_VOLUME_COLUMNS) {
-    const rows = missingIn(r[col], r.fileRow);
-    missing[col] = rows.length;
-    missingRows[col] = rows;
+  const mo = new RowList();
+  const mh = new RowList();
+  const ml = new RowList();
+  const mc = new RowList();
+  const mv = new RowList();
+  // every row of R in C (the usual case): no value is missing, only steps back are looked for
+  const allClean = f.c.length === n;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && ts[i] < ts[i - 1]) back.push(fileRow[i]);
+    if (allClean) continue;
+    if (Number.isNaN(o[i])) mo.push(fileRow[i]);
+    if (Number.isNaN(h[i])) mh.push(fileRow[i]);
+    if (Number.isNaN(l[i])) ml.push(fileRow[i]);
+    if (Number.isNaN(c[i])) mc.push(fileRow[i]);
+    if (Number.isNaN(v[i])) mv.push(fileRow[i]);
   }
+  const missingRows: Record<PriceVolumeColumn, Int32Array> = {
+    open: mo.toArray(),
+    high: mh.toArray(),
+    low: ml.toArray(),
+    close: mc.toArray(),
+    volume: mv.toArray(),
+  };
+  const missing: Record<PriceVolumeColumn, number> = {
+    open: mo.length,
+    high: mh.length,
+    low: ml.length,
+    close: mc.length,
+    volume: mv.length,
+  };
   return { duplicates, back, missing, missingRows };
-}
-
-function missingIn(x: Float64Array, fileRow: Int32Array): Int32Array {
-  const rows = new RowList();
-  for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) rows.push(fileRow[i]);
-  return rows.toArray();
 }
 
 /** Checks on S (sorted, deduplicated). */
@@ -233,6 +252,8 @@ function sortedChecks(f: TickerFrames) {
   const zeroVolume = new RowList();
   const flat = new RowList();
   const excluded = new RowList();
+  // every row of R in C (the usual case): all values present and positive, volumes ≥ 0
+  const allClean = f.c.length === fileRow.length;
   for (let j = 0; j < s.length; j++) {
     const k = s[j];
     const ok = o[k];
@@ -240,7 +261,7 @@ function sortedChecks(f: TickerFrames) {
     const lk = l[k];
     const ck = c[k];
     const vk = v[k];
-    if (!Number.isNaN(ok) && !Number.isNaN(hk) && !Number.isNaN(lk) && !Number.isNaN(ck)) {
+    if (allClean || (!Number.isNaN(ok) && !Number.isNaN(hk) && !Number.isNaN(lk) && !Number.isNaN(ck))) {
       const a = hk < Math.max(ok, ck);
       const b = lk > Math.min(ok, ck);
       const d = hk < lk;
@@ -250,16 +271,22 @@ function sortedChecks(f: TickerFrames) {
       if (a || b || d) ohlc.push(fileRow[k]);
       if (ok === hk && hk === lk && lk === ck) flat.push(fileRow[k]);
     }
+    if (vk === 0) zeroVolume.push(fileRow[k]);
+    if (allClean) continue;
     if (ok <= 0 || hk <= 0 || lk <= 0 || ck <= 0) nonpositive.push(fileRow[k]);
     if (vk < 0) negativeVolume.push(fileRow[k]);
-    else if (vk === 0) zeroVolume.push(fileRow[k]);
     // NaN fails every comparison: a missing value also excludes the row
     if (!(ok > 0 && hk > 0 && lk > 0 && ck > 0 && vk >= 0)) excluded.push(fileRow[k]);
   }
   return { hbm, lam, hbl, ohlc, nonpositive, negativeVolume, zeroVolume, flat, excluded };
 }
 
-/** Mon–Fri calendar between C's first and last session date (sessionDays ascending). */
+/**
+ * Mon–Fri calendar between C's first and last session date (sessionDays ascending), walked
+ * from one present date to the next: only the days between two present dates are visited one
+ * by one. A run of missing weekdays is ended only by a present weekday (weekends, present or
+ * not, neither end nor extend it).
+ */
 function calendarChecks(sd: Int32Array) {
   const nc = sd.length;
   let expected = 0;
@@ -267,66 +294,68 @@ function calendarChecks(sd: Int32Array) {
   const weekendDates: string[] = [];
   const gapRuns: GapRun[] = [];
   if (nc === 0) return { expected, missingDates, weekendDates, gapRuns };
-  let p = 0;
   let runStart = -1;
   let runLen = 0;
   let runEnd = -1;
-  const closeRun = () => {
-    if (runLen >= GAP_MIN_WEEKDAYS) gapRuns.push({ start: formatDay(runStart), end: formatDay(runEnd), weekdays: runLen });
-    runLen = 0;
-  };
-  let weekday = weekdayOfDays(sd[0]);
-  for (let d = sd[0]; d <= sd[nc - 1]; d++, weekday = weekday === 6 ? 0 : weekday + 1) {
-    while (p < nc && sd[p] < d) p++;
-    const present = p < nc && sd[p] === d;
-    if (weekday === 0 || weekday === 6) {
-      if (present) weekendDates.push(formatDay(d));
+  let prev = sd[0] - 1;
+  // weekday of day `prev`, kept in step with it (0 = Sunday … 6 = Saturday)
+  let wd = weekdayOfDays(prev);
+  for (let p = 0; p < nc; p++) {
+    const d = sd[p];
+    if (d === prev) continue; // another bar of the same session
+    for (let m = prev + 1; m < d; m++) {
+      wd = wd === 6 ? 0 : wd + 1;
+      if (wd === 0 || wd === 6) continue;
+      expected++;
+      missingDates.push(formatDay(m));
+      if (runLen === 0) runStart = m;
+      runEnd = m;
+      runLen++;
+    }
+    wd = wd === 6 ? 0 : wd + 1;
+    prev = d;
+    if (wd === 0 || wd === 6) {
+      weekendDates.push(formatDay(d));
       continue;
     }
     expected++;
-    if (present) {
-      closeRun();
-    } else {
-      missingDates.push(formatDay(d));
-      if (runLen === 0) runStart = d;
-      runEnd = d;
-      runLen++;
+    if (runLen > 0) {
+      if (runLen >= GAP_MIN_WEEKDAYS) gapRuns.push({ start: formatDay(runStart), end: formatDay(runEnd), weekdays: runLen });
+      runLen = 0;
     }
   }
   // C's last date may be a weekend day, leaving a run open
-  closeRun();
+  if (runLen >= GAP_MIN_WEEKDAYS) gapRuns.push({ start: formatDay(runStart), end: formatDay(runEnd), weekdays: runLen });
   return { expected, missingDates, weekendDates, gapRuns };
 }
 
-function splitChecks(f: TickerFrames, kind: FileKind) {
+/** Suspected splits (|close-to-close return| > 40 %) and stale runs (≥ 5 equal closes) on C, in one pass. */
+function closeChecks(f: TickerFrames, kind: FileKind) {
   const { ts, close } = f.bars;
+  const nc = close.length;
+  const rowOf = f.r.fileRow;
+  const cIdx = f.c;
   const splits: SuspectedSplit[] = [];
-  const rows = new RowList();
-  for (let j = 1; j < close.length; j++) {
+  const splitRows = new RowList();
+  const runs: StaleRun[] = [];
+  const staleRows = new RowList();
+  let runStart = 0;
+  for (let j = 1; j <= nc; j++) {
+    // C has no missing closes, so "equal to the previous close" chains into "equal to the run's first"
+    if (j < nc && close[j] === close[j - 1]) continue;
+    if (j - runStart >= STALE_MIN_BARS) {
+      runs.push({ start: formatTs(ts[runStart], kind), end: formatTs(ts[j - 1], kind), bars: j - runStart });
+      for (let q = runStart; q < j; q++) staleRows.push(rowOf[cIdx[q]]);
+    }
+    runStart = j;
+    if (j === nc) break;
     const ret = close[j] / close[j - 1] - 1;
     if (Math.abs(ret) > SPLIT_THRESHOLD) {
       splits.push({ ts: formatTs(ts[j], kind), ret, ratio: close[j - 1] / close[j] });
-      rows.push(f.r.fileRow[f.c[j]]);
+      splitRows.push(rowOf[cIdx[j]]);
     }
   }
-  return { splits, rows };
-}
-
-function staleChecks(f: TickerFrames, kind: FileKind) {
-  const { ts, close } = f.bars;
-  const nc = close.length;
-  const runs: StaleRun[] = [];
-  const rows = new RowList();
-  for (let j = 0; j < nc; ) {
-    let k = j + 1;
-    while (k < nc && close[k] === close[j]) k++;
-    if (k - j >= STALE_MIN_BARS) {
-      runs.push({ start: formatTs(ts[j], kind), end: formatTs(ts[k - 1], kind), bars: k - j });
-      for (let q = j; q < k; q++) rows.push(f.r.fileRow[f.c[q]]);
-    }
-    j = k;
-  }
-  return { runs, rows };
+  return { splits, splitRows, runs, staleRows };
 }
 
 function intradayChecks(f: TickerFrames) {
@@ -360,8 +389,7 @@ export function qualityReport(f: TickerFrames, kind: FileKind): { report: Qualit
   const fo = fileOrderChecks(f);
   const so = sortedChecks(f);
   const cal = calendarChecks(f.sessionDays);
-  const sp = splitChecks(f, kind);
-  const st = staleChecks(f, kind);
+  const cc = closeChecks(f, kind);
 
   const report: QualityReport = {
     ticker: f.ticker,
@@ -389,8 +417,8 @@ export function qualityReport(f: TickerFrames, kind: FileKind): { report: Qualit
     missing_weekday_fraction: cal.expected > 0 ? cal.missingDates.length / cal.expected : null,
     weekend_dates: cal.weekendDates.length,
     gap_runs: cal.gapRuns,
-    suspected_splits: sp.splits,
-    stale_runs: st.runs,
+    suspected_splits: cc.splits,
+    stale_runs: cc.runs,
   } as QualityReport;
 
   let outside = new RowList();
@@ -421,8 +449,8 @@ export function qualityReport(f: TickerFrames, kind: FileKind): { report: Qualit
       zero_volume: so.zeroVolume.toArray(),
       flat_bars: so.flat.toArray(),
       excluded_from_clean: so.excluded.toArray(),
-      suspected_splits: sp.rows.toArray(),
-      stale_runs: st.rows.toArray(),
+      suspected_splits: cc.splitRows.toArray(),
+      stale_runs: cc.staleRows.toArray(),
       outside_rth_bars: outside.toArray(),
     },
     dates: { missing_weekdays: cal.missingDates, weekend_dates: cal.weekendDates, short_sessions: shortDates },

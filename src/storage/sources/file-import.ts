@@ -91,8 +91,11 @@ export function subContext(ctx: JobContext, from: number, to: number, label: str
   };
 }
 
-/** Files up to this size are read whole, one file ahead of the parser (see importFiles). */
+/** Files up to this size are read whole, ahead of the parser (see importFiles). */
 const PREFETCH_MAX_BYTES = 32 << 20;
+/** Files read ahead of the one being parsed, and the most bytes those reads may hold. */
+const READ_AHEAD_FILES = 4;
+const READ_AHEAD_BYTES = 64 << 20;
 
 async function* bufferChunks(bytes: ArrayBuffer): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.byteLength; i += BUFFER_CHUNK) yield new Uint8Array(bytes, i, Math.min(BUFFER_CHUNK, bytes.byteLength - i));
@@ -366,8 +369,9 @@ export async function importFiles(
   let qualityMs = 0;
   const prepared: PreparedImport[] = [];
   const fileInfo: ImportResultInfo['files'] = [];
-  // Reading a picked File costs a round trip to the browser per chunk; the next file's bytes
-  // are fetched while this one parses, so reading overlaps parsing instead of adding to it.
+  // Reading a picked File costs a round trip to the browser per chunk; the next files' bytes
+  // are fetched while this one parses (a few files and at most READ_AHEAD_BYTES ahead), so
+  // reading overlaps parsing instead of adding to it.
   const prefetch = (k: number): Promise<ArrayBuffer> | null => {
     const p = plan.files[k];
     const f = p && files[p.index];
@@ -376,14 +380,27 @@ export async function importFiles(
     read.catch(() => undefined); // a failed read is reported when the file's turn comes
     return read;
   };
-  let ahead = prefetch(0);
+  const reads = new Map<number, Promise<ArrayBuffer> | null>();
+  let started = 0;
+  let aheadBytes = 0;
+  const readAhead = (k: number) => {
+    while (started < plan.files.length && started <= k + READ_AHEAD_FILES) {
+      const size = files[plan.files[started].index].size;
+      if (started > k && aheadBytes + size > READ_AHEAD_BYTES) break;
+      const read = prefetch(started);
+      if (read) aheadBytes += size;
+      reads.set(started++, read);
+    }
+  };
   for (let k = 0; k < plan.files.length; k++) {
     const p = plan.files[k];
     const picked = files[p.index];
-    const mine = ahead;
-    ahead = prefetch(k + 1);
+    readAhead(k);
+    const mine = reads.get(k) ?? null;
+    reads.delete(k);
     let f = picked;
     if (mine) {
+      aheadBytes -= picked.size;
       try {
         f = { ...picked, bytes: await mine };
       } catch (e) {
