@@ -148,8 +148,13 @@ function parseCli(argv) {
     else if (a === '--skip-browser') opts.browser = false;
     else if (a === '--loads') opts.loads = Number(argv[++i]);
     else if (a === '--import-runs') opts.importRuns = Number(argv[++i]);
-    else if (a === '--only') opts.only = argv[++i];
-    else throw new Error(`unknown option ${a} (use --skip-build, --skip-node, --skip-browser, --loads N, --import-runs N, --only <bench name or 'import'>)`);
+    else if (a === '--only') {
+      opts.only = argv[++i];
+      const known = ['load', 'import', ...JOB_BENCHES.map((b) => b.name)];
+      // checked before anything runs, so a typo cannot replace the last report's figures with an error
+      if (!known.includes(opts.only)) throw new Error(`--only ${opts.only}: no such bench (${known.join(', ')})`);
+    }
+    else throw new Error(`unknown option ${a} (use --skip-build, --skip-node, --skip-browser, --loads N, --import-runs N, --only <bench name, 'import' or 'load'>)`);
   }
   if (!Number.isInteger(opts.loads) || opts.loads < 1) throw new Error('--loads needs a positive integer');
   if (!Number.isInteger(opts.importRuns) || opts.importRuns < 1) throw new Error('--import-runs needs a positive integer');
@@ -415,8 +420,8 @@ async function measureWorkerImport(browser, url, runs) {
 /** `--only <name>`: one job bench, or 'import' (the 31-file worker import) alone. */
 async function runSelected(browser, url, opts) {
   if (opts.only === 'import') return { workerImport31: await measureWorkerImport(browser, url, opts.importRuns) };
+  if (opts.only === 'load') return measureLoad(browser, url, opts);
   const picked = JOB_BENCHES.filter((b) => b.name === opts.only);
-  if (picked.length === 0) throw new Error(`--only ${opts.only}: no such bench (${['import', ...JOB_BENCHES.map((b) => b.name)].join(', ')})`);
   return { jobs: await runJobBenches(browser, url, picked) };
 }
 
@@ -452,6 +457,20 @@ async function runJobBenches(browser, url, benches) {
   return out;
 }
 
+/** Initial JS (fresh profile, then onboarded) and navigation → interactive over N cold loads. */
+async function measureLoad(browser, url, opts) {
+  const initialJs = await measureInitialJs(browser, url);
+  console.log(`initial JS (fresh profile): ${initialJs.gzipBytes} B gzip in ${initialJs.files.length} files`);
+  const initialJsOnboarded = await measureInitialJs(browser, url, { onboarded: true });
+  console.log(`initial JS (onboarded, empty Dashboard): ${initialJsOnboarded.gzipBytes} B gzip in ${initialJsOnboarded.files.length} files`);
+  const runs = [];
+  for (let i = 0; i < opts.loads; i++) {
+    runs.push(await measureInteractive(browser, url));
+    console.log(`cold load ${i + 1}/${opts.loads}: interactive at ${runs[i]} ms`);
+  }
+  return { initialJs, initialJsOnboarded, interactiveMs: { median: median(runs), runs } };
+}
+
 async function runBrowser(opts) {
   if (opts.build) build();
   if (!existsSync(resolve(BENCH_DIST, 'index.html'))) throw new Error(`${BENCH_DIST}/index.html missing: run without --skip-build`);
@@ -462,18 +481,10 @@ async function runBrowser(opts) {
   try {
     console.log(`\n=== browser: ${chromePath} (${browser.version()}) against ${url}`);
     if (opts.only) return { chromium: browser.version(), ...(await runSelected(browser, url, opts)) };
-    const initialJs = await measureInitialJs(browser, url);
-    console.log(`initial JS (fresh profile): ${initialJs.gzipBytes} B gzip in ${initialJs.files.length} files`);
-    const initialJsOnboarded = await measureInitialJs(browser, url, { onboarded: true });
-    console.log(`initial JS (onboarded, empty Dashboard): ${initialJsOnboarded.gzipBytes} B gzip in ${initialJsOnboarded.files.length} files`);
-    const runs = [];
-    for (let i = 0; i < opts.loads; i++) {
-      runs.push(await measureInteractive(browser, url));
-      console.log(`cold load ${i + 1}/${opts.loads}: interactive at ${runs[i]} ms`);
-    }
+    const load = await measureLoad(browser, url, opts);
     const workerImport31 = await measureWorkerImport(browser, url, opts.importRuns);
     const jobs = await runJobBenches(browser, url, JOB_BENCHES);
-    return { chromium: browser.version(), initialJs, initialJsOnboarded, interactiveMs: { median: median(runs), runs }, workerImport31, jobs };
+    return { chromium: browser.version(), ...load, workerImport31, jobs };
   } finally {
     await browser.close();
     server.closeAllConnections();
