@@ -496,10 +496,10 @@ async function runBrowser(opts) {
 function mergeIntoLastReport(report) {
   const path = resolve(OUT_DIR, 'bench.json');
   const last = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
-  const jobs = { ...(last.browser?.jobs ?? {}), ...(report.browser.jobs ?? {}) };
-  const browser = { ...(last.browser ?? {}), ...report.browser, jobs };
+  const jobs = { ...(last.browser?.jobs ?? {}), ...(report.browser?.jobs ?? {}) };
+  const browser = report.browser ? { ...(last.browser ?? {}), ...report.browser, jobs } : last.browser;
   const merged = { ...last, ...report, node: report.node ?? last.node, browser, pass: last.pass };
-  if (report.browser.workerImport31 && merged.pass) {
+  if (report.browser?.workerImport31 && merged.pass) {
     const imp = report.browser.workerImport31;
     merged.pass = {
       ...merged.pass,
@@ -545,6 +545,8 @@ async function main() {
       failed = true;
     }
   }
+  // node-only runs keep the last browser figures (and browser-only runs the node ones)
+  if (!opts.only && (!opts.browser || !opts.node)) mergeIntoLastReport(report);
   const text = `${JSON.stringify(report, null, 2)}\n`;
   writeFileSync(resolve(OUT_DIR, 'bench.json'), text);
   console.log(`\n=== bench-results/bench.json\n${text}`);
