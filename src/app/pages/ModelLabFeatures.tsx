@@ -22,10 +22,9 @@ import { DIVERGING_STOPS, divergingColor } from '../lib/research-color';
 import { defaultBenchmark, defaultSubject, keepOrDefault } from '../lib/research-datasets';
 import { histogram, moments } from '../lib/research-stats';
 import { barTimeFormatter, downloadText, featureTableCsv, formatFeatureValue, timeframeOf } from '../lib/research-table';
-import { errorMessage } from '../lib/trace';
 import { useApp } from '../state/app';
 import { createLoader } from '../state/loader';
-import { catalogState, createJobTracker, DatasetSelect, loadedData, loadedMeta, ReuseNote, storedResultState, useCatalog } from './ModelLabShared';
+import { catalogState, createDemoLoader, createJobTracker, DatasetSelect, loadedData, loadedMeta, ReuseNote, storedResultState, useCatalog } from './ModelLabShared';
 
 const LOGGER = 'ui.modelLab.features';
 const TOP_K = 15;
@@ -54,7 +53,7 @@ const jobIdSignal = createSignal<string | null>(null);
 export function FeaturesTab(): JSX.Element {
   const app = useApp();
   const catalog = useCatalog(LOGGER);
-  const [demoError, setDemoError] = createSignal<string | null>(null);
+  const demo = createDemoLoader(app, LOGGER);
   const tracker = createJobTracker(app, LOGGER, jobIdSignal);
 
   const datasetId = createMemo(() => keepOrDefault(catalog.list(), dsSel(), defaultSubject));
@@ -97,16 +96,6 @@ export function FeaturesTab(): JSX.Element {
     });
   };
 
-  const loadDemo = async () => {
-    setDemoError(null);
-    try {
-      await app.loadDemo();
-    } catch (e) {
-      const trace = app.reportError(LOGGER, e, { action: 'loadDemo' });
-      setDemoError(`Loading the demo dataset failed: ${errorMessage(e)} (trace ${trace})`);
-    }
-  };
-
   /** The tracked job, when it is about the current selection. */
   const jobForSelection = () => {
     const j = tracker.job();
@@ -117,7 +106,7 @@ export function FeaturesTab(): JSX.Element {
   };
 
   const state = (): PanelState => {
-    const c = catalogState(catalog.state(), catalog.reload, () => void loadDemo());
+    const c = catalogState(catalog.state(), catalog.reload, () => void demo.load());
     if (c) return c;
     const ticker = meta(datasetId())?.ticker ?? datasetId();
     return storedResultState(
@@ -191,7 +180,7 @@ export function FeaturesTab(): JSX.Element {
             </button>
             <ReuseNote job={jobForSelection()} meta={envMeta()} computedAt={view()?.computedAt} />
           </div>
-          <Show when={tracker.submitError() ?? demoError()}>
+          <Show when={tracker.submitError() ?? demo.error()}>
             {(m) => (
               <p class="error-text" role="alert">
                 {m()}

@@ -16,10 +16,9 @@ import { Section } from '../components/Section';
 import { stateColors } from '../lib/research-color';
 import { defaultMarket, keepOrDefault } from '../lib/research-datasets';
 import { barTimeFormatter, barUnit, timeframeOf } from '../lib/research-table';
-import { errorMessage } from '../lib/trace';
 import { useApp } from '../state/app';
 import { createLoader } from '../state/loader';
-import { catalogState, createJobTracker, DatasetSelect, loadedData, loadedMeta, ReuseNote, storedResultState, useCatalog } from './ModelLabShared';
+import { catalogState, createDemoLoader, createJobTracker, DatasetSelect, loadedData, loadedMeta, ReuseNote, storedResultState, useCatalog } from './ModelLabShared';
 
 const LOGGER = 'ui.modelLab.regime';
 
@@ -63,7 +62,7 @@ const jobIdSignal = createSignal<string | null>(null);
 export function RegimeTab(): JSX.Element {
   const app = useApp();
   const catalog = useCatalog(LOGGER);
-  const [demoError, setDemoError] = createSignal<string | null>(null);
+  const demo = createDemoLoader(app, LOGGER);
   const tracker = createJobTracker(app, LOGGER, jobIdSignal);
 
   const datasetId = createMemo(() => keepOrDefault(catalog.list(), dsSel(), defaultMarket));
@@ -90,16 +89,6 @@ export function RegimeTab(): JSX.Element {
     });
   };
 
-  const loadDemo = async () => {
-    setDemoError(null);
-    try {
-      await app.loadDemo();
-    } catch (e) {
-      const trace = app.reportError(LOGGER, e, { action: 'loadDemo' });
-      setDemoError(`Loading the demo dataset failed: ${errorMessage(e)} (trace ${trace})`);
-    }
-  };
-
   const jobForSelection = () => {
     const j = tracker.job();
     if (!j) return undefined;
@@ -109,7 +98,7 @@ export function RegimeTab(): JSX.Element {
   };
 
   const state = (): PanelState => {
-    const c = catalogState(catalog.state(), catalog.reload, () => void loadDemo());
+    const c = catalogState(catalog.state(), catalog.reload, () => void demo.load());
     if (c) return c;
     const ticker = meta(datasetId())?.ticker ?? datasetId();
     return storedResultState(
@@ -177,7 +166,7 @@ export function RegimeTab(): JSX.Element {
             Observation features: logret_1, vol_20 (the rules use price trend and volatility). Only filtered (causal) probabilities
             feed anything downstream; smoothed ones are for display.
           </p>
-          <Show when={tracker.submitError() ?? demoError()}>
+          <Show when={tracker.submitError() ?? demo.error()}>
             {(m) => (
               <p class="error-text" role="alert">
                 {m()}

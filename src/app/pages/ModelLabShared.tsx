@@ -14,6 +14,21 @@ import { createLoader, type LoadState } from '../state/loader';
 import { GO_DATA } from './common';
 import type { PanelState } from '../components/Panel';
 
+/** "Load demo" from a tab's empty state; a failure stays on the tab with its log trace. */
+export function createDemoLoader(app: AppState, logger: string): { load: () => Promise<void>; error: Accessor<string | null> } {
+  const [error, setError] = createSignal<string | null>(null);
+  const load = async () => {
+    setError(null);
+    try {
+      await app.loadDemo();
+    } catch (e) {
+      const trace = app.reportError(logger, e, { action: 'loadDemo' });
+      setError(`Loading the demo dataset failed: ${errorMessage(e)} (trace ${trace})`);
+    }
+  };
+  return { load, error };
+}
+
 /** The dataset catalog, reloaded when stored datasets change. */
 export function useCatalog(logger: string): { state: Accessor<LoadState<DatasetMeta[]>>; list: Accessor<DatasetMeta[]>; reload: () => void } {
   const app = useApp();
