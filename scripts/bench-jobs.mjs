@@ -85,12 +85,12 @@ function memorySampler(cdp, everyMs = 250) {
 }
 
 /** Opens a fresh profile on the app with the bench hook and the first-run screen skipped. */
-export async function openBenchPage(browser, url) {
+export async function openBenchPage(browser, url, { pool } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(new URL('/data-explorer?qe-bench', url).href, { waitUntil: 'load' });
+  await page.goto(new URL(`/data-explorer?qe-bench${pool ? `&qe-pool=${pool}` : ''}`, url).href, { waitUntil: 'load' });
   await page.waitForFunction(() => document.documentElement.dataset.ready === '1', undefined, { timeout: 60_000 });
   const firstRun = page.getByTestId('first-run');
   if (await firstRun.isVisible().catch(() => false)) {
@@ -247,7 +247,7 @@ async function setUp(page, setup, dailyCsvDir) {
  * memory and long tasks are recorded over the jobs (not the set-up).
  */
 export async function runJobBench(browser, url, bench, dailyCsvDir) {
-  const { context, page, errors } = await openBenchPage(browser, url);
+  const { context, page, errors } = await openBenchPage(browser, url, { pool: bench.pool });
   try {
     const { datasetIds, setupMs } = await setUp(page, bench.setup ?? {}, dailyCsvDir);
     const cdp = await context.newCDPSession(page);
