@@ -296,6 +296,8 @@ export interface FeatureResultQuery {
 }
 
 export interface RegimeResultQuery {
+  /** the latest universe (pooled) HMM result of the dataset instead of its own fit (other fields ignored) */
+  pooled?: boolean;
   states?: number;
   features?: string[];
   penalty?: number;

@@ -60,6 +60,7 @@ import {
   readFeatureView,
   readRegimeView,
   regimeLatestKey,
+  regimePooledLatestKey,
   regimeResultKey,
   regimeResultManifest,
   resultEnvelope,
@@ -508,7 +509,9 @@ export function createBackend(options: BackendOptions = {}): Backend {
             return regimeResultKey(regimeResultManifest(p, meta, bench).id);
           }
         : null;
-      const key = await resolveKey(database, exact, regimeLatestKey(datasetId, method));
+      const key = q?.pooled
+        ? await resolveKey(database, null, regimePooledLatestKey(datasetId))
+        : await resolveKey(database, exact, regimeLatestKey(datasetId, method));
       if (!key) return null;
       const rec = await getArtifact(database, key);
       if (!rec) return null;

@@ -158,6 +158,11 @@ export function regimeLatestKey(datasetId: string, method: RegimeMethodName): st
   return `regime-latest/${datasetId}/${method}`;
 }
 
+/** Latest universe (pooled) HMM result of a dataset: its own pointer, so per-ticker fits keep theirs. */
+export function regimePooledLatestKey(datasetId: string): string {
+  return `regime-latest/${datasetId}/hmm-pooled`;
+}
+
 export function resultInput(meta: DatasetMeta, role: ResultInput['role']): ResultInput {
   return {
     role,

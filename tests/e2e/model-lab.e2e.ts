@@ -105,8 +105,36 @@ describe('Model Lab research and the Dashboard regime state (demo data)', () => 
     }
     // The price panel is untouched and still DEMO.
     await expect.poll(async () => (await page.locator(`${panel('price')} ${BADGE}`).textContent())?.trim(), { timeout: 20_000 }).toBe('DEMO');
+
+    // ---- Universe (pooled) HMM over every daily dataset -----------------------------------------
+    await gotoApp(s, '/model-lab?tab=regime');
+    const universe = page.getByTestId('regime-run-universe');
+    await step(s, 'waiting for the Universe HMM button', () => universe.waitFor({ state: 'visible', timeout: 20_000 }));
+    expect(await universe.textContent()).toMatch(/Universe HMM \((\d+) daily datasets\)/);
+    const monitors = page.locator('[data-testid="job-monitor"]');
+    const before = (await monitors.count()) > 0 ? await monitors.first().getAttribute('data-job-id') : null;
+    await universe.click();
+    await step(s, 'waiting for the pooled regime job', () =>
+      page
+        .locator(`[data-testid="job-monitor"][data-job-type="regime_detect"][data-status="succeeded"]:not([data-job-id="${before ?? ''}"])`)
+        .first()
+        .waitFor({ timeout: 120_000 }),
+    );
+    // the tab switched to the universe fit; the ticker's view is the universe model's, said so in its warnings
+    expect(await page.locator('[data-testid="regime-scope"] button[aria-pressed="true"]').getAttribute('data-value')).toBe('universe');
+    const chip = page.locator(`${panel('current-regime')} [data-testid="warnings-chip"]`);
+    await expect.poll(async () => {
+      if (!(await chip.isVisible())) return '';
+      if ((await chip.getAttribute('aria-expanded')) !== 'true') await chip.click();
+      return (await page.locator(`${panel('current-regime')} [data-testid="warnings-list"]`).textContent()) ?? '';
+    }, { timeout: 30_000 }).toMatch(/Universe HMM pooled-hmm-[0-9a-f]{16}/);
+    expect((await page.locator(`${panel('current-regime')} ${BADGE}`).textContent())?.trim()).toBe('DEMO');
+    // back to the per-ticker fit: its own result, without the universe warning
+    await page.locator('[data-testid="regime-scope"] button[data-value="ticker"]').click();
+    await expect.poll(async () => (await page.locator(`${panel('current-regime')}`).textContent()) ?? '', { timeout: 20_000 }).not.toMatch(/Universe HMM pooled-hmm/);
+    await page.locator(`${panel('current-regime')} [data-testid="current-regime-badge"]`).waitFor({ state: 'visible', timeout: 20_000 });
     expect(s.errors, formatErrors(s.errors)).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 
   it('offers "Run regime detection" on the Dashboard when no detection exists', async () => {
     const s = await session();

@@ -29,6 +29,11 @@ const METHODS: readonly { id: RegimeMethodName; label: string; title: string }[]
   { id: 'consensus', label: 'Consensus', title: 'Weighted consensus of HMM, rules and jump model' },
 ];
 const STATE_CHOICES = [2, 3, 4, 5, 6] as const;
+type Scope = 'ticker' | 'universe';
+const SCOPES: readonly { id: Scope; label: string; title: string }[] = [
+  { id: 'ticker', label: 'Per ticker', title: "An HMM fitted on this dataset's own observations" },
+  { id: 'universe', label: 'Universe', title: 'The latest universe HMM (one model for every daily dataset) applied to this dataset' },
+];
 
 /** Diagnostics worth showing, in order, with labels. */
 const DIAGNOSTICS: readonly [string, string][] = [
@@ -57,6 +62,7 @@ function diagText(v: number | string | boolean | null): string {
 const [dsSel, setDsSel] = createSignal<string | null>(null);
 const [method, setMethod] = createSignal<RegimeMethodName>('hmm');
 const [states, setStates] = createSignal(4);
+const [scopeSel, setScope] = createSignal<Scope>('ticker');
 const jobIdSignal = createSignal<string | null>(null);
 
 export function RegimeTab(): JSX.Element {
@@ -68,13 +74,15 @@ export function RegimeTab(): JSX.Element {
   const datasetId = createMemo(() => keepOrDefault(catalog.list(), dsSel(), defaultMarket));
   const meta = (id: string | null) => catalog.list().find((d) => d.id === id);
   const usesStates = () => method() === 'hmm' || method() === 'jump' || method() === 'consensus';
+  // the universe model exists for the HMM only
+  const scope = (): Scope => (method() === 'hmm' ? scopeSel() : 'ticker');
 
   const [result, reloadResult] = createLoader(
     () => {
       const id = datasetId();
-      return id ? { id, method: method(), states: states(), done: tracker.done(), v: app.datasetsVersion() } : null;
+      return id ? { id, method: method(), states: states(), scope: scope(), done: tracker.done(), v: app.datasetsVersion() } : null;
     },
-    (s) => app.backend.getRegimeResult(s.id, s.method, { states: s.states }),
+    (s) => app.backend.getRegimeResult(s.id, s.method, s.scope === 'universe' ? { pooled: true } : { states: s.states }),
     LOGGER,
   );
 
@@ -89,10 +97,24 @@ export function RegimeTab(): JSX.Element {
     });
   };
 
+  /** Daily datasets a universe model can pool (at least two). */
+  const universe = () => catalog.list().filter((d) => d.timeframe === '1d');
+  const runUniverse = () => {
+    const list = universe();
+    if (list.length < 2) return;
+    setScope('universe');
+    void tracker.submit({
+      type: 'regime_detect',
+      params: { datasetIds: list.map((d) => d.id), method: 'hmm', states: states(), pooled: true },
+      inputs: list.map((d) => ({ key: d.id, checksum: d.checksum })),
+    });
+  };
+
   const jobForSelection = () => {
     const j = tracker.job();
     if (!j) return undefined;
-    const p = j.manifest.params as { datasetId?: string; method?: string; states?: number };
+    const p = j.manifest.params as { datasetId?: string; datasetIds?: string[]; method?: string; states?: number; pooled?: boolean };
+    if (scope() === 'universe') return p.pooled === true && (p.datasetIds ?? []).includes(datasetId() ?? '') ? j : undefined;
     const same = p.datasetId === datasetId() && p.method === method() && (method() === 'rules' || p.states === states());
     return same ? j : undefined;
   };
@@ -109,11 +131,19 @@ export function RegimeTab(): JSX.Element {
         noun: 'regimes',
         busy: 'Detecting regimes',
         jobNoun: 'detection',
-        missing: `No ${methodName(method())} regimes for ${ticker}${usesStates() ? ` with ${states()} states` : ''} yet`,
-        hint: 'Run detection as a job; the result is stored and reused while the inputs stay unchanged.',
-        action: 'Run detection',
+        ...(scope() === 'universe'
+          ? {
+              missing: `No universe HMM covers ${ticker} yet`,
+              hint: 'Fit one HMM on the daily datasets and apply it to each of them, as a job.',
+              action: 'Run universe HMM',
+            }
+          : {
+              missing: `No ${methodName(method())} regimes for ${ticker}${usesStates() ? ` with ${states()} states` : ''} yet`,
+              hint: 'Run detection as a job; the result is stored and reused while the inputs stay unchanged.',
+              action: 'Run detection',
+            }),
       },
-      run,
+      scope() === 'universe' ? runUniverse : run,
       tracker.submitting(),
     );
   };
@@ -132,6 +162,12 @@ export function RegimeTab(): JSX.Element {
               <span>Method</span>
               <Segmented label="Method" options={METHODS} value={method()} onChange={setMethod} testid="regime-method" />
             </div>
+            <Show when={method() === 'hmm'}>
+              <div class="field">
+                <span>Fit</span>
+                <Segmented label="Fit" options={SCOPES} value={scope()} onChange={setScope} testid="regime-scope" />
+              </div>
+            </Show>
             <label class="field">
               <span>States</span>
               <select
@@ -159,6 +195,16 @@ export function RegimeTab(): JSX.Element {
               onClick={run}
             >
               {tracker.submitting() ? 'Submitting…' : 'Run detection'}
+            </button>
+            <button
+              type="button"
+              class="btn"
+              data-testid="regime-run-universe"
+              disabled={method() !== 'hmm' || universe().length < 2 || tracker.submitting()}
+              title="One HMM fitted on the standardised observations of up to 6 daily datasets, applied to every daily dataset (seconds for hundreds of tickers; states mean the same everywhere)"
+              onClick={runUniverse}
+            >
+              Universe HMM ({universe().length} daily datasets)
             </button>
             <ReuseNote job={jobForSelection()} meta={envMeta()} computedAt={view()?.computedAt} />
           </div>

@@ -21,6 +21,7 @@ import {
   type NormalisedRegimeParams,
   readRegimeView,
   regimeLatestKey,
+  regimePooledLatestKey,
   regimeResultKey,
   regimeResultManifest,
   resultInput,
@@ -183,6 +184,9 @@ export interface RegimeRunEntry {
   reused: boolean;
 }
 
+const latestKey = (datasetId: string, p: NormalisedRegimeParams, pooled: PooledHmm | undefined) =>
+  pooled ? regimePooledLatestKey(datasetId) : regimeLatestKey(datasetId, p.method);
+
 export const regimeTickerShard: ShardFn = async (raw, ctx, env) => {
   const { params: p, jobId, verbose, pooled } = raw as RegimeTickerInput;
   const progress = (f: number, stage: string) => {
@@ -197,7 +201,7 @@ export const regimeTickerShard: ShardFn = async (raw, ctx, env) => {
   if (stored) {
     try {
       readRegimeView(stored.value, key);
-      await putArtifact(db, regimeLatestKey(meta.id, p.method), { key }, new Date(env.now()).toISOString(), {
+      await putArtifact(db, latestKey(meta.id, p, pooled), { key }, new Date(env.now()).toISOString(), {
         jobId,
         manifestId: manifest.id,
       });
@@ -238,7 +242,7 @@ export const regimeTickerShard: ShardFn = async (raw, ctx, env) => {
   const inputs = [resultInput(meta, 'dataset'), ...(bench ? [resultInput(bench.meta, 'benchmark')] : [])];
   const view = regimeView(a, loaded.bars, p, meta, inputs, manifest.id, new Date(env.now()).toISOString(), pooled);
   await putArtifact(db, key, view as unknown as Json, view.computedAt, { jobId, manifestId: manifest.id });
-  await putArtifact(db, regimeLatestKey(meta.id, p.method), { key }, view.computedAt, {
+  await putArtifact(db, latestKey(meta.id, p, pooled), { key }, view.computedAt, {
     jobId,
     manifestId: manifest.id,
   });

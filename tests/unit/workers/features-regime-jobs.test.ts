@@ -13,7 +13,7 @@ import type { Backend, FeatureView, RegimeView } from '../../../src/workers/api'
 import { createBackend } from '../../../src/workers/backend';
 import { ComputeHost } from '../../../src/workers/compute-host';
 import { buildManifest } from '../../../src/workers/manifest';
-import { readFeatureView, readRegimeView } from '../../../src/workers/research-results';
+import { readFeatureView, readRegimeView, regimeLatestKey, regimePooledLatestKey } from '../../../src/workers/research-results';
 import { head, loadReal } from '../features/helpers';
 import { input } from '../storage/helpers';
 import { FakeWorker, inProcessCompute, inProcessData, setImmediateYield } from './harness';
@@ -198,9 +198,15 @@ describe('regime_detect job', () => {
     expect(jpm.filtered).toEqual(ref.filtered);
     expect(jpm.transmat).toEqual(model.params.transmat); // shared, not refitted
     expect(jpm.warnings.join(' ')).toMatch(/Universe HMM pooled-hmm-[0-9a-f]{16}/);
+    // pooled results have their own "latest" pointer; the per-ticker pointer is not touched
+    const pointer = async (k: string) => ((await getArtifact(db, k))?.value as { key?: string } | undefined)?.key;
+    expect(await pointer(regimePooledLatestKey('JPM|1d'))).toBe(summary.datasets[1].key);
+    expect(await pointer(regimeLatestKey('JPM|1d', 'hmm'))).toBeUndefined();
     // a per-ticker request is a different result (its own fit), not the pooled one
     const own = await run('regime_detect', { datasetId: 'JPM|1d', method: 'hmm' });
     expect(own.res.resultKey).not.toBe(summary.datasets[1].key);
+    expect(await pointer(regimeLatestKey('JPM|1d', 'hmm'))).toBe(own.res.resultKey);
+    expect(await pointer(regimePooledLatestKey('JPM|1d'))).toBe(summary.datasets[1].key);
     const again = await run('regime_detect', params);
     expect(((await getArtifact(db, again.res.resultKey!))!.value as { reused: number }).reused).toBe(3);
   });
