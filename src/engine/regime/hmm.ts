@@ -759,9 +759,15 @@ export function initialParams(X: Float64Array, T: number, D: number, K: number, 
 }
 
 /** States reordered by ascending μ_k0 (stable): new state r is old state perm[r]. */
+/** States in ascending order of their first-feature mean (ties by index). */
+function firstMeanOrder(p: HmmParams): number[] {
+  const D = p.dims;
+  return Array.from({ length: p.states }, (_, k) => k).sort((a, b) => p.means[a * D] - p.means[b * D] || a - b);
+}
+
 export function relabelByFirstMean(p: HmmParams): HmmParams {
   const { states: K, dims: D } = p;
-  const perm = Array.from({ length: K }, (_, k) => k).sort((a, b) => p.means[a * D] - p.means[b * D] || a - b);
+  const perm = firstMeanOrder(p);
   const out: HmmParams = {
     states: K,
     dims: D,
@@ -838,9 +844,14 @@ export function fitGaussianHmm(X: Float64Array, T: number, D: number, options: H
     prev = L;
     n++;
   }
-  params = relabelByFirstMean(params);
-  em = new EmissionCache(params);
-  const loglik = forwardLoglik(params, em, X, ws);
+  // The workspace holds the forward pass of the final parameters; only a relabelling (a state
+  // permutation) needs it again. Applying fixed parameters (maxIter 0) thus costs one pass.
+  let loglik = trace[trace.length - 1];
+  if (firstMeanOrder(params).some((k, r) => k !== r)) {
+    params = relabelByFirstMean(params);
+    em = new EmissionCache(params);
+    loglik = forwardLoglik(params, em, X, ws);
+  }
   backwardStats(params, X, ws, false);
   return {
     params,
