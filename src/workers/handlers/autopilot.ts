@@ -51,6 +51,7 @@ import { loadDataset } from '../../storage/datasets';
 import type { QeDb } from '../../storage/db';
 import { getChampion, getModelVersion } from '../../storage/model-registry';
 import { getRegistryDoc } from '../../storage/registry';
+import { readHealthHistory } from '../health/backend-ops';
 import { HEALTH_HISTORY_DOC } from '../health/view';
 import type { ResultInput } from '../api';
 import type {
@@ -225,12 +226,8 @@ const HEALTH_MAX_AGE_MS = 24 * 3_600_000;
 
 /** The newest System Health overall score if it is younger than 24 h (the paper trader's health gate), else null. */
 async function recentHealthScore(db: QeDb, nowMs: number): Promise<number | null> {
-  const doc = await getRegistryDoc(db, HEALTH_HISTORY_DOC);
-  const points = (doc?.value as { points?: { timestamp?: unknown; overall_score?: unknown }[] } | undefined)?.points;
-  if (!Array.isArray(points) || points.length === 0) return null;
-  const last = points[points.length - 1];
-  const at = typeof last.timestamp === 'string' ? Date.parse(last.timestamp) : Number.NaN;
-  if (!(nowMs - at < HEALTH_MAX_AGE_MS) || typeof last.overall_score !== 'number') return null;
+  const last = readHealthHistory((await getRegistryDoc(db, HEALTH_HISTORY_DOC))?.value).at(-1);
+  if (!last || !(nowMs - Date.parse(last.timestamp) < HEALTH_MAX_AGE_MS)) return null;
   return last.overall_score;
 }
 

@@ -8,13 +8,14 @@ import type { Json } from '../../engine/contracts';
 import { checkpoint } from '../../engine/core/context';
 import { appendHistory, computeHealth, historyPoint } from '../../engine/health';
 import { DEFAULT_GATE } from '../../engine/autopilot/gate';
-import type { HealthBacktest, HealthGateSettings, HealthRegistry, HealthHistoryPoint, HealthModel, HealthWalkForward } from '../../engine/health/types';
+import type { HealthBacktest, HealthGateSettings, HealthRegistry, HealthModel, HealthWalkForward } from '../../engine/health/types';
 import { getArtifact, listArtifacts } from '../../storage/artifacts';
 import { LATEST_APPLIED_KEY } from '../../storage/autopilot';
 import { listDatasets } from '../../storage/catalog';
 import { writeTransaction } from '../../storage/errors';
 import { getRegistryDoc } from '../../storage/registry';
 import { qualityArtifactKey } from '../../storage/sources/import-types';
+import { readHealthHistory } from '../health/backend-ops';
 import { healthDataset, readBacktest, readGate, readModel, readQualityReport, readRegistry } from '../health/readers';
 import { GATE_SETTINGS_DOC, HEALTH_HISTORY_DOC, HEALTH_SNAPSHOT_PREFIX, type HealthSnapshot, STRATEGY_REGISTRY_DOC } from '../health/view';
 import { resultInput } from '../research-results';
@@ -30,14 +31,6 @@ function cycleGate(value: Json): Json | undefined {
     if (typeof params === 'object' && params !== null && !Array.isArray(params) && params.gate !== undefined) return params.gate;
   }
   return undefined;
-}
-
-function readHistory(value: Json | undefined): HealthHistoryPoint[] {
-  if (value === undefined) return [];
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Array.isArray(value.points)) {
-    throw new Error(`registry document ${HEALTH_HISTORY_DOC} must be {points: [...]}`);
-  }
-  return value.points as unknown as HealthHistoryPoint[];
 }
 
 export const healthHandler: JobHandler = async (_params, ctx, env) => {
@@ -156,7 +149,7 @@ export const healthHandler: JobHandler = async (_params, ctx, env) => {
   // health runs never drop each other's point.
   await writeTransaction(db, ['registry', 'artifacts'], `health snapshot ${key}`, async (tx) => {
     const reg = tx.objectStore('registry');
-    const history = appendHistory(readHistory((await reg.get(HEALTH_HISTORY_DOC))?.value), historyPoint(report));
+    const history = appendHistory(readHealthHistory((await reg.get(HEALTH_HISTORY_DOC))?.value), historyPoint(report));
     await reg.put({ key: HEALTH_HISTORY_DOC, updatedAt: computedAt, value: { points: history as unknown as Json } });
     const snapshot: HealthSnapshot = {
       report,

@@ -18,6 +18,15 @@ export class HealthSnapshotError extends Error {
   }
 }
 
+/** The trend document's points (oldest first); none when the document does not exist yet. */
+export function readHealthHistory(value: Json | undefined): HealthHistoryPoint[] {
+  if (value === undefined) return [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Array.isArray(value.points)) {
+    throw new HealthSnapshotError(HEALTH_HISTORY_DOC, 'must be {points: [...]}');
+  }
+  return value.points as unknown as HealthHistoryPoint[];
+}
+
 /** Structural check of a stored snapshot (the parts the page relies on). */
 export function readHealthSnapshot(value: Json, key: string): HealthSnapshot {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HealthSnapshotError(key, 'is not an object');
@@ -71,13 +80,7 @@ export function createHealthOps(deps: { ready: () => Promise<QeDb>; now: () => n
 
     /** Trend points, oldest first (≤ 90). */
     async getHealthHistory(): Promise<HealthHistoryPoint[]> {
-      const doc = await getRegistryDoc(await deps.ready(), HEALTH_HISTORY_DOC);
-      if (!doc) return [];
-      const v = doc.value;
-      if (typeof v !== 'object' || v === null || Array.isArray(v) || !Array.isArray(v.points)) {
-        throw new HealthSnapshotError(HEALTH_HISTORY_DOC, 'must be {points: [...]}');
-      }
-      return v.points as unknown as HealthHistoryPoint[];
+      return readHealthHistory((await getRegistryDoc(await deps.ready(), HEALTH_HISTORY_DOC))?.value);
     },
   };
 }
