@@ -29,7 +29,8 @@ export interface EventContractMetrics {
 
 const BOOTSTRAP_DRAWS = 500;
 
-function meanStd(x: readonly number[]): { mean: number; std: number } {
+/** Mean and population standard deviation (NaN for none). */
+export function meanStd(x: readonly number[]): { mean: number; std: number } {
   const n = x.length;
   if (n === 0) return { mean: Number.NaN, std: Number.NaN };
   const mean = x.reduce((a, b) => a + b, 0) / n;

@@ -14,7 +14,7 @@
 import { promotionGate } from '../autopilot/gate';
 import type { CandidateMetrics, GateConfig, GateResult } from '../autopilot/types';
 import { returnMoments, specDeflatedSharpe } from '../backtest/validation/sharpe';
-import type { EventContractMetrics, OosEventReturn } from './contract-metrics';
+import { type EventContractMetrics, meanStd, type OosEventReturn } from './contract-metrics';
 import type { WalkForwardResult } from './walkforward';
 
 /** Profit factor reported when there are gains and no losses (the original's cap). */
@@ -47,11 +47,8 @@ export interface EventBacktest {
 }
 
 function annualisedRatio(x: readonly number[], holdingDays: number): number {
-  const n = x.length;
-  if (n === 0) return Number.NaN;
-  const mean = x.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
-  return sd > 0 ? (mean / sd) * Math.sqrt(252 / holdingDays) : Number.NaN;
+  const { mean, std } = meanStd(x);
+  return std > 0 ? (mean / std) * Math.sqrt(252 / holdingDays) : Number.NaN;
 }
 
 /** The backtest-like result of event returns taken in release order. */
@@ -74,16 +71,20 @@ export function eventBacktest(rows: readonly OosEventReturn[], holdingDays = 1):
   const sharpe = annualisedRatio(r, holdingDays);
   const downside = r.map((x) => Math.min(0, x));
   const dd = n > 0 ? Math.sqrt(downside.reduce((a, b) => a + b * b, 0) / n) : 0;
-  const mean = n > 0 ? r.reduce((a, b) => a + b, 0) / n : Number.NaN;
+  const { mean } = meanStd(r);
   const byType = new Map<string, number[]>();
-  for (const x of rows) byType.set(x.type, [...(byType.get(x.type) ?? []), x.ret]);
+  for (const x of rows) {
+    const list = byType.get(x.type);
+    if (list) list.push(x.ret);
+    else byType.set(x.type, [x.ret]);
+  }
   const by_type: EventTypePerformance[] = [];
   for (const [event_type, v] of [...byType].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (v.length < MIN_TYPE_EVENTS) continue;
     by_type.push({
       event_type,
       n: v.length,
-      mean_return: v.reduce((a, b) => a + b, 0) / v.length,
+      mean_return: meanStd(v).mean,
       win_rate: v.filter((x) => x > 0).length / v.length,
       sharpe: annualisedRatio(v, holdingDays),
     });
