@@ -14,6 +14,7 @@
 import type { JobContext } from '../core/context';
 import { checkpoint } from '../core/context';
 import { Prng } from '../core/prng';
+import { nanMedianOrZero } from '../core/stats';
 import { base64ToF64, f64ToBase64 } from './codec';
 
 export interface MlpParams {
@@ -190,13 +191,6 @@ export function mlpLossAndGradient(
 /** A scratch sized for `rows` rows of a layout (for mlpLossAndGradient callers). */
 export function mlpScratch(L: MlpLayout, rows: number): Scratch {
   return new Scratch(L, rows);
-}
-
-function median(values: Float64Array): number {
-  const v = values.filter((x) => !Number.isNaN(x)).sort();
-  if (v.length === 0) return 0;
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
 export interface MlpJson {
@@ -399,7 +393,7 @@ export class MlpTrainer {
     }
     // Fill and standardisation from the training rows only (the validation tail is unseen).
     const nt = this.nTrain;
-    this.fill = Float64Array.from(columns, (c) => median(c.subarray(0, nt)));
+    this.fill = Float64Array.from(columns, (c) => nanMedianOrZero(c.subarray(0, nt)));
     this.means = new Float64Array(F);
     this.scales = new Float64Array(F);
     for (let j = 0; j < F; j++) {
