@@ -1,8 +1,12 @@
 /** Small hand-made autopilot values for the storage / page-model tests. */
-import type { Candidate, CandidateMetrics, CycleReport, GateDecision, StrategyRegistry } from '../../../src/engine/autopilot/types';
+import type { CandidateMetrics, CycleReport, GateDecision, StrategyRegistry } from '../../../src/engine/autopilot/types';
+import { candidate, passingMetrics } from '../autopilot/fixtures';
 
+export { candidate };
+
+/** Passing metrics of a smaller, weaker strategy (no stress-regime or transition figures). */
 export function metrics(over: Partial<CandidateMetrics> = {}): CandidateMetrics {
-  return {
+  return passingMetrics({
     total_trades: 120,
     win_rate: 0.55,
     sharpe: 1.1,
@@ -12,46 +16,15 @@ export function metrics(over: Partial<CandidateMetrics> = {}): CandidateMetrics 
     trades_per_year: 24,
     total_return: 0.4,
     daily_sharpe: 0.9,
-    dsr_significant: true,
-    dsr_p_value: 0.01,
-    mc_significant: true,
     mc_p_value: 0.02,
-    pbo: 0.2,
-    capacity_constrained: false,
-    capacity_utilization: 0.1,
-    estimated_capacity_usd: 1e7,
     stress_capacity_usd: null,
     stress_market_impact_bps: null,
-    wf_oos_corr: 0.05,
-    wf_positive_fold_fraction: 0.8,
-    wf_is_oos_gap: 0.05,
-    fold_metrics: [],
-    regime_positive_fraction: 0.75,
-    stat_tests_pass: true,
-    ic_mean: 0.03,
-    ic_ir: 0.4,
-    cpcv_passes: true,
-    cpcv_mean_corr: 0.04,
-    spa_passes: true,
     spa_pvalue: 0.03,
     stress_regimes: {},
     transition_drawdown: null,
     n_validation_rows: 500,
     ...over,
-  };
-}
-
-export function candidate(id: string, over: Partial<Candidate> = {}): Candidate {
-  return {
-    strategy_id: id,
-    horizon: 10,
-    entry_threshold: 0.005,
-    confidence_threshold: 0.6,
-    use_risk_management: false,
-    max_positions: 10,
-    position_size_pct: 0.05,
-    ...over,
-  };
+  });
 }
 
 export function decision(id: string, passed: boolean, score: number, reasons: string[] = passed ? [] : ['sharpe<0.75']): GateDecision {

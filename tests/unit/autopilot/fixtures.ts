@@ -41,8 +41,17 @@ export function passingMetrics(over: Partial<CandidateMetrics> = {}): CandidateM
   };
 }
 
-export function candidate(id: string): Candidate {
-  return { strategy_id: id, horizon: 10, entry_threshold: 0.005, confidence_threshold: 0.6, use_risk_management: false, max_positions: 10, position_size_pct: 0.05 };
+export function candidate(id: string, over: Partial<Candidate> = {}): Candidate {
+  return {
+    strategy_id: id,
+    horizon: 10,
+    entry_threshold: 0.005,
+    confidence_threshold: 0.6,
+    use_risk_management: false,
+    max_positions: 10,
+    position_size_pct: 0.05,
+    ...over,
+  };
 }
 
 export function decision(id: string, passed: boolean, score: number): GateDecision {
