@@ -7,14 +7,14 @@
  */
 import type { Json } from '../../engine/contracts';
 import { SchemaError } from '../../engine/contracts';
-import { putArtifact } from '../../storage/artifacts';
-import { type NormalisedRegimeParams, normaliseRegimeParams } from '../research-results';
-import type { RegimeRunEntry, RegimeTickerInput } from '../shards/regime-ticker';
-import type { JobHandler } from './types';
-import { checkpoint } from '../../engine/core/context';
+import { checkpoint, type JobContext } from '../../engine/core/context';
 import { fitPooledHmm, type PooledHmm, type PooledSequence, pooledSample, standardisedObservations } from '../../engine/regime/pooled';
+import { putArtifact } from '../../storage/artifacts';
 import { loadDataset } from '../../storage/datasets';
 import { measurePhase } from '../measure';
+import { type NormalisedRegimeParams, normaliseRegimeParams } from '../research-results';
+import type { RegimeRunEntry, RegimeTickerInput } from '../shards/regime-ticker';
+import type { HandlerEnv, JobHandler } from './types';
 
 /** The universe model as stored with the run summary. */
 function pooledModelJson(m: PooledHmm): Json {
@@ -54,7 +54,7 @@ export const POOLED_SAMPLE_MAX = 6;
  * `pooled: true` (with `datasetIds`, method hmm): fit one universe HMM on a sample of the
  * tickers' standardised observations, here, before the fan-out; the shards only apply it.
  */
-async function fitUniverseModel(requests: NormalisedRegimeParams[], ctx: Parameters<JobHandler>[1], env: Parameters<JobHandler>[2]): Promise<PooledHmm> {
+async function fitUniverseModel(requests: NormalisedRegimeParams[], ctx: JobContext, env: HandlerEnv): Promise<PooledHmm> {
   const p0 = requests[0];
   const db = await env.db();
   const bench = p0.benchmarkId ? await loadDataset(db, p0.benchmarkId) : null;
